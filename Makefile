@@ -1,0 +1,41 @@
+# Two commands set up a fresh machine (see README.md):
+#   make lab    install what is needed and open the course in JupyterLab
+#   make test   install what is needed (Chromium included) and run every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test install browser bench exercises clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependencies change.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lab: install
+	$(BIN)/jupyter lab course/00-start.ipynb
+
+# Debian's chromium drives the browser tests; Playwright's own download does not work here.
+browser:
+	bash scripts/ensure-chromium.sh
+
+test: install browser
+	$(BIN)/python -m pytest
+	bash scripts/run-nbval.sh
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+# Regenerate the release notebooks from solutions/ (never edit exercises/ by hand).
+exercises: install
+	$(BIN)/python -m graders.release
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis artifacts

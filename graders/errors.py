@@ -1,0 +1,8 @@
+"""The one error a learner or an instructor is meant to see: bad input, said in Japanese."""
+
+
+class InputError(ValueError):
+    """Input the checker cannot grade (empty, too long, not text, unknown scenario...).
+
+    ``str(error)`` is a one-line message in Japanese that says what to do.
+    """

@@ -1,0 +1,192 @@
+"""Rubric criteria: each one reads the tagged acts and says pass or fail, why, and what next.
+
+The six stable ids and their definitions are fixed by DESIGN.md; the others serve single
+scenarios. Messages are for the learner: natural, polite Japanese naming what is missing
+or out of order and what to write instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .acts import Act
+from .scenarios import Scenario
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    id: str
+    title: str
+    passed: bool
+    points: int
+    max_points: int
+    message: str
+    spans: tuple[Span, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "passed": self.passed,
+            "points": self.points,
+            "max_points": self.max_points,
+            "message": self.message,
+            "spans": [list(s) for s in self.spans],
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool
+    message: str
+    spans: tuple[Span, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Context:
+    text: str
+    acts: tuple[Act, ...]
+    scenario: Scenario
+
+    def of(self, *kinds: str) -> list[Act]:
+        return [a for a in self.acts if a.kind in kinds]
+
+    def first(self, *kinds: str) -> Act | None:
+        found = self.of(*kinds)
+        return found[0] if found else None
+
+
+def _quote(act: Act, limit: int = 20) -> str:
+    text = act.text if len(act.text) <= limit else act.text[:limit] + "…"
+    return f"「{text}」"
+
+
+def _span(*acts: Act | None) -> tuple[Span, ...]:
+    return tuple((a.start, a.end) for a in acts if a is not None)
+
+
+def apology_before_explanation(ctx: Context) -> Verdict:
+    apology, cause = ctx.first("apology"), ctx.first("cause")
+    if apology is None and cause is None:
+        return Verdict(False, "謝罪も、何が起きたのかの説明も見当たりません。まず「ご迷惑をおかけし、申し訳ございません」と謝罪し、そのあとで原因を簡潔に説明しましょう。")
+    if apology is None:
+        return Verdict(False, f"原因の説明{_quote(cause)}はありますが、謝罪がありません。説明の前に「大変申し訳ございません」などの謝罪を置きましょう。", _span(cause))
+    if cause is None:
+        return Verdict(False, f"謝罪{_quote(apology)}はできています。次に、何が原因だったのかを一言で説明しましょう（例:「原因は設定の誤りでした」）。", _span(apology))
+    if apology.start < cause.start:
+        return Verdict(True, f"謝罪{_quote(apology)}が原因の説明{_quote(cause)}より先にあります。", _span(apology, cause))
+    return Verdict(False, f"原因の説明{_quote(cause)}が謝罪{_quote(apology)}より先に来ています。お客様には言い訳に聞こえます。謝罪を冒頭に移し、説明はそのあとにしましょう。", _span(cause, apology))
+
+
+def remedy_before_cause(ctx: Context) -> Verdict:
+    remedy, cause = ctx.first("remedy"), ctx.first("cause")
+    if remedy is None and cause is None:
+        return Verdict(False, "対処（いま何をしたか、これから何をするか）も原因の説明もありません。謝罪のあとに「すでに復旧いたしました」のような対処を伝え、そのあとで原因を説明しましょう。")
+    if remedy is None:
+        return Verdict(False, f"原因の説明{_quote(cause)}はありますが、具体的な対処がありません。「ただちに交換品を手配いたします」のように、お客様のために何をするかを原因より先に伝えましょう。", _span(cause))
+    if cause is None:
+        return Verdict(False, f"対処{_quote(remedy)}は伝えられています。そのあとで、何が原因だったのかを簡潔に説明しましょう。", _span(remedy))
+    if remedy.start < cause.start:
+        return Verdict(True, f"対処{_quote(remedy)}を原因の説明{_quote(cause)}より先に伝えています。", _span(remedy, cause))
+    return Verdict(False, f"原因の説明{_quote(cause)}が対処{_quote(remedy)}より先です。困っているお客様がまず知りたいのは「どうしてくれるのか」です。対処を先に、原因はそのあとにしましょう。", _span(cause, remedy))
+
+
+def asks_reason(ctx: Context) -> Verdict:
+    question = ctx.first("reason_question")
+    if question:
+        return Verdict(True, f"{_quote(question)}とお客様の理由・事情を尋ねています。", _span(question))
+    return Verdict(False, "お客様がそう望む（断る）理由や事情を尋ねていません。「差し支えなければ、お急ぎの理由を伺ってもよろしいでしょうか」のように、答える前に理由を聞きましょう。")
+
+
+def proposes_alternative(ctx: Context) -> Verdict:
+    company = {r.id for r in ctx.scenario.alternatives}
+    if company:
+        offers = [a for a in ctx.of("alternative") if a.rule in company]
+    else:
+        offers = ctx.of("alternative")
+    if offers:
+        return Verdict(True, f"代わりの方法{_quote(offers[0])}を提案しています。", _span(*offers))
+    refusal = ctx.first("refusal")
+    examples = "、".join(r.label for r in ctx.scenario.alternatives[:3] if r.label)
+    hint = f"（たとえば{examples}）" if examples else "（「〜という方法もございます」「〜はいかがでしょうか」）"
+    if refusal:
+        return Verdict(False, f"{_quote(refusal)}と断るだけで終わっています。会社のルールの中でできる具体的な代わりの方法{hint}を提案しましょう。", _span(refusal))
+    return Verdict(False, f"具体的な代わりの方法が提案されていません。会社のルールの中でできること{hint}を示しましょう。")
+
+
+def within_rules(ctx: Context) -> Verdict:
+    promises = ctx.of("forbidden_promise")
+    if not promises:
+        return Verdict(True, "会社のルールで約束できないことは約束していません。")
+    rule = next((r for r in ctx.scenario.forbidden if r.id == promises[0].rule), None)
+    what = f"（{rule.label}）" if rule and rule.label else ""
+    return Verdict(False, f"{_quote(promises[0])}は会社のルールでは約束できないこと{what}です。守れない約束はせず、ルールの中でできる代わりの方法を提案しましょう。", _span(*promises))
+
+
+def no_denial(ctx: Context) -> Verdict:
+    denials = ctx.of("denial")
+    if not denials:
+        return Verdict(True, "お客様の言葉を否定していません。")
+    return Verdict(False, f"{_quote(denials[0])}はお客様の考えを否定しています。まず「承知いたしました」と受け止め、そのうえで理由を伺いましょう。", _span(*denials))
+
+
+def no_pressure(ctx: Context) -> Verdict:
+    pushes = ctx.of("pressure")
+    if not pushes:
+        return Verdict(True, "お客様に決断を迫る言い方はしていません。")
+    return Verdict(False, f"{_quote(pushes[0])}はお客様に決断を迫っています。今は必要ないというお客様の判断を尊重し、今後の関心や課題を伺う形にしましょう。", _span(*pushes))
+
+
+def thanks(ctx: Context) -> Verdict:
+    found = ctx.first("thanks")
+    if found:
+        return Verdict(True, f"{_quote(found)}と感謝を伝えています。", _span(found))
+    return Verdict(False, "感謝の言葉がありません。時間を割いてご指摘くださったことへのお礼（「貴重なご意見をいただき、誠にありがとうございました」）を添えましょう。")
+
+
+def no_excuse(ctx: Context) -> Verdict:
+    excuses = ctx.of("excuse")
+    if not excuses:
+        return Verdict(True, "こちらの都合による言い訳はしていません。")
+    return Verdict(False, f"{_quote(excuses[0])}はこちらの都合による言い訳です。お客様には関係のないことなので削り、これから何をするかを伝えましょう。", _span(*excuses))
+
+
+def states_next_step(ctx: Context) -> Verdict:
+    remedy = ctx.first("remedy", "prevention")
+    if remedy:
+        return Verdict(True, f"{_quote(remedy)}と、これから何をするかを伝えています。", _span(remedy))
+    return Verdict(False, "これから何をするのかが書かれていません。「今後は週に一度、進捗をご報告いたします」のように、具体的な次の行動を約束しましょう。")
+
+
+CriterionCheck = Callable[[Context], Verdict]
+
+# id -> (Japanese title, check). The first six are DESIGN.md's stable ids.
+CRITERIA: dict[str, tuple[str, CriterionCheck]] = {
+    "apology_before_explanation": ("説明より先に謝罪", apology_before_explanation),
+    "remedy_before_cause": ("原因より先に対処", remedy_before_cause),
+    "asks_reason": ("理由を尋ねる", asks_reason),
+    "proposes_alternative": ("代わりの方法を提案", proposes_alternative),
+    "within_rules": ("会社のルールを守る", within_rules),
+    "no_denial": ("お客様を否定しない", no_denial),
+    "no_pressure": ("決断を迫らない", no_pressure),
+    "thanks": ("感謝を伝える", thanks),
+    "no_excuse": ("言い訳をしない", no_excuse),
+    "states_next_step": ("次の行動を約束", states_next_step),
+}
+
+
+def evaluate(criterion_id: str, points: int, ctx: Context) -> CriterionResult:
+    title, check = CRITERIA[criterion_id]
+    verdict = check(ctx)
+    return CriterionResult(
+        id=criterion_id,
+        title=title,
+        passed=verdict.passed,
+        points=points if verdict.passed else 0,
+        max_points=points,
+        message=verdict.message,
+        spans=verdict.spans,
+    )

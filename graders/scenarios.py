@@ -1,0 +1,87 @@
+"""Scenarios as data: graders/scenarios/*.toml, one file per scenario id.
+
+A scenario holds the situation, what the customer said, the bad reply to rewrite, a model
+answer, the company rules (forbidden promises and allowed alternatives, each a rule with
+its own examples) and which criteria grade it, with their points.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+from .errors import InputError
+from .rules import Rule, rule_from_table
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    points: int
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    seed: str
+    lesson: str
+    situation: str
+    customer: str
+    bad_reply: str
+    model_answer: str
+    criteria: tuple[Criterion, ...]
+    forbidden: tuple[Rule, ...]  # promises the company rules forbid (kind forbidden_promise)
+    alternatives: tuple[Rule, ...]  # options the company allows (kind alternative)
+
+    @property
+    def has_company_rules(self) -> bool:
+        return bool(self.forbidden or self.alternatives)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self.forbidden + self.alternatives
+
+    @property
+    def max_score(self) -> int:
+        return sum(c.points for c in self.criteria)
+
+
+def _parse(data: dict) -> Scenario:
+    sid = data["id"]
+    return Scenario(
+        id=sid,
+        title=data["title"],
+        seed=data.get("seed", ""),
+        lesson=data.get("lesson", ""),
+        situation=data.get("situation", "").strip(),
+        customer=data.get("customer", "").strip(),
+        bad_reply=data.get("bad_reply", "").strip(),
+        model_answer=data.get("model_answer", "").strip(),
+        criteria=tuple(Criterion(c["id"], int(c.get("points", 1))) for c in data["criteria"]),
+        forbidden=tuple(rule_from_table(t, "forbidden_promise", f"{sid}.") for t in data.get("forbidden", [])),
+        alternatives=tuple(rule_from_table(t, "alternative", f"{sid}.") for t in data.get("alternatives", [])),
+    )
+
+
+@functools.cache
+def all_scenarios() -> dict[str, Scenario]:
+    found: dict[str, Scenario] = {}
+    folder = resources.files("graders") / "scenarios"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            scenario = _parse(tomllib.loads(entry.read_text(encoding="utf-8")))
+            for rule in scenario.rules:
+                rule.compile()
+            found[scenario.id] = scenario
+    return found
+
+
+def get_scenario(scenario_id: str) -> Scenario:
+    try:
+        return all_scenarios()[scenario_id]
+    except KeyError:
+        known = ", ".join(sorted(all_scenarios()))
+        raise InputError(f"シナリオ「{scenario_id}」はありません。使えるシナリオ: {known}") from None
