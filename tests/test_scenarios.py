@@ -1,0 +1,69 @@
+"""Scenarios: model answers score full marks, bad replies do not, labelled replies as labelled.
+
+Labelled replies live in tests/data/labelled/<scenario id>.toml:
+
+    [[reply]]
+    text = "..."
+    note = "why this one is interesting"
+    expect = { asks_reason = true, within_rules = false }
+"""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from graders import check
+from graders.rubric import CRITERIA
+from graders.scenarios import all_scenarios
+
+SCENARIOS = all_scenarios()
+LABELLED_DIR = Path(__file__).parent / "data" / "labelled"
+STABLE = {"same-day-shipping", "resort-cold-call", "outage-apology", "complaint-letter", "scope-request", "generic"}
+
+
+def _labelled():
+    cases = []
+    for path in sorted(LABELLED_DIR.glob("*.toml")):
+        for i, reply in enumerate(tomllib.loads(path.read_text(encoding="utf-8"))["reply"]):
+            cases.append(pytest.param(path.stem, reply, id=f"{path.stem}[{i}]"))
+    return cases
+
+
+LABELLED = _labelled()
+
+
+def test_stable_scenarios_exist():
+    assert STABLE <= set(SCENARIOS)
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_criteria_are_known(scenario):
+    for criterion in SCENARIOS[scenario].criteria:
+        assert criterion.id in CRITERIA
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_model_answer_scores_full_marks(scenario):
+    report = check(SCENARIOS[scenario].model_answer, scenario)
+    failing = [(c.id, c.message) for c in report.criteria if not c.passed]
+    assert report.score == report.max_score, failing
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_bad_reply_does_not_score_full_marks(scenario):
+    report = check(SCENARIOS[scenario].bad_reply, scenario)
+    assert report.score < report.max_score
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_every_scenario_has_ten_labelled_replies(scenario):
+    assert sum(1 for p in LABELLED if p.values[0] == scenario) >= 10
+
+
+@pytest.mark.parametrize("scenario,reply", LABELLED)
+def test_labelled_reply(scenario, reply):
+    report = check(reply["text"], scenario)
+    got = {c.id: c.passed for c in report.criteria}
+    wrong = {k: (v, got.get(k)) for k, v in reply["expect"].items() if got.get(k) != v}
+    assert not wrong, f"{reply.get('note', '')}: expected/got {wrong}; acts {[(a.kind, a.text) for a in report.acts]}"
