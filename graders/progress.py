@@ -1,0 +1,144 @@
+"""The learner's progress: every registered exercise, its saved answer, and its grade now.
+
+Reads ``exercises/<assignment>/answers.json`` under a course root and grades each saved
+reply with the same checker the forms use, so the table always agrees with チェック.
+A missing or unreadable file is a row with a clear status, never an exception.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import answers
+from .checker import check
+from .errors import InputError
+from .exercises import Exercise, all_exercises
+from .scenarios import get_scenario
+
+COLUMNS = ["assignment", "exercise", "scenario", "saved", "score", "max_score", "passed", "attempts", "status"]
+
+# Column titles as learners see them (df.rename(columns=COLUMN_TITLES)).
+COLUMN_TITLES = {
+    "assignment": "課題",
+    "exercise": "問題",
+    "scenario": "シナリオ",
+    "saved": "保存済み",
+    "score": "得点",
+    "max_score": "満点",
+    "passed": "合格",
+    "attempts": "保存回数",
+    "status": "状態",
+}
+
+STATUS_PASSED = "合格です"
+STATUS_PARTIAL = "あと少しです（フィードバックを見て書き直しましょう）"
+STATUS_NO_FILE = "まだ保存されていません"
+STATUS_NOT_ANSWERED = "この問題の回答はまだありません"
+
+
+def answers_path(root: str | Path, assignment: str) -> Path:
+    return Path(root) / "exercises" / assignment / answers.FILENAME
+
+
+def _max_score(scenario_id: str) -> int | None:
+    try:
+        return get_scenario(scenario_id).max_score
+    except InputError:
+        return None
+
+
+def _row(exercise: Exercise, stored: dict | None, problem: str | None) -> dict:
+    """One table row; ``stored`` is the file's answers ({} if no file), ``problem`` why it was unreadable."""
+    row = {
+        "assignment": exercise.assignment,
+        "exercise": exercise.id,
+        "scenario": exercise.scenario,
+        "saved": False,
+        "score": None,
+        "max_score": _max_score(exercise.scenario),
+        "passed": False,
+        "attempts": 0,
+        "status": STATUS_NO_FILE,
+    }
+    if problem is not None:
+        row["status"] = problem
+        return row
+    entry = stored.get(exercise.id) if stored else None
+    if entry is None:
+        row["status"] = STATUS_NO_FILE if not stored else STATUS_NOT_ANSWERED
+        return row
+    attempts = entry.get("attempts")
+    row["attempts"] = len(attempts) if isinstance(attempts, list) else 0
+    text = entry.get("text") or ""
+    row["saved"] = bool(text.strip())
+    try:
+        report = check(text, exercise.scenario)
+    except InputError as e:
+        row["status"] = f"採点できません: {e}"
+        return row
+    row.update(score=report.score, max_score=report.max_score, passed=report.passed)
+    row["status"] = STATUS_PASSED if report.passed else STATUS_PARTIAL
+    return row
+
+
+def _load(path: Path) -> tuple[dict, str | None]:
+    """The stored answers of one file and, if it cannot be read, a Japanese reason."""
+    try:
+        return answers.read(path), None
+    except answers.CorruptAnswers:
+        return {}, f"{path.name} が壊れていて読めません。フォームのセルを実行し直すと、壊れたファイルは別名で保管されます。"
+    except OSError as e:
+        return {}, f"{path.name} を開けません（{e.strerror}）。"
+
+
+def progress_table(root: str | Path = ".") -> pd.DataFrame:
+    """One row per registered exercise, in registry order, graded from the saved answers.
+
+    ``root`` is the course folder that holds ``exercises/`` (``".."`` from a lesson notebook).
+    """
+    loaded: dict[str, tuple[dict, str | None]] = {}
+    rows = []
+    for exercise in all_exercises().values():
+        if exercise.assignment not in loaded:
+            loaded[exercise.assignment] = _load(answers_path(root, exercise.assignment))
+        stored, problem = loaded[exercise.assignment]
+        rows.append(_row(exercise, stored, problem))
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    return df.astype({"score": "Int64", "max_score": "Int64", "attempts": int, "saved": bool, "passed": bool})
+
+
+def progress_chart(df: pd.DataFrame):
+    """A horizontal bar per exercise: the share of points earned, green when it passes.
+
+    Labels are ASCII (exercise ids) because the default matplotlib fonts have no Japanese
+    glyphs; the table next to the chart carries the Japanese.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 0.45 * max(len(df), 1) + 1.2))
+    labels = list(df["exercise"])[::-1]
+    shares, colours, notes = [], [], []
+    for _, row in df.iloc[::-1].iterrows():
+        score, top = row["score"], row["max_score"]
+        if pd.isna(score) or pd.isna(top) or not top:
+            shares.append(0.0)
+            colours.append("#bdbdbd")
+            notes.append("not saved" if not row["saved"] else "-")
+            continue
+        shares.append(100.0 * score / top)
+        colours.append("#2e9d5b" if row["passed"] else "#f0a030")
+        notes.append(f"{score}/{top}")
+    ax.barh(labels, shares, color=colours)
+    for y, (share, note) in enumerate(zip(shares, notes)):
+        ax.text(min(share, 100) + 1, y, note, va="center", fontsize=9)
+    ax.set_xlim(0, 115)
+    ax.set_xlabel("score (%)")
+    ax.set_title("Progress: green = passed, orange = keep going, grey = not saved")
+    fig.tight_layout()
+    plt.close(fig)  # the notebook shows the returned figure once, not twice
+    return fig
+
+
+__all__ = ["COLUMNS", "COLUMN_TITLES", "answers_path", "progress_chart", "progress_table"]
