@@ -9,24 +9,36 @@ Format (version 1)::
          "attempts": [{"time": "...", "event": "check" | "autosave", "text": "...",
                        "score": 3, "max_score": 4}]}}}
 
-Writes are atomic (temp file in the same folder, then rename) and serialised by a lock, so
-two forms saving at once never lose each other's answer. A file that cannot be read is
-kept aside under a new name, never deleted, and a fresh store starts.
+``text`` is always the latest reply. ``attempts`` is the history: every check (with its
+score), and drafts from autosave at most one per minute, so typing for an hour keeps a
+readable history instead of thousands of near-copies.
+
+Writes are atomic (temp file in the same folder, then rename) and serialised by a lock
+(threads in this process, and other processes through a lock on the folder), so two forms
+saving at once never lose each other's answer. A file that cannot be read is kept aside
+under a new name, never deleted, and a fresh store starts.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+try:  # POSIX: lock the folder itself, so no lock file is left next to the notebook
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
 
 FILENAME = "answers.json"
 VERSION = 1
+# An autosave starts a new draft in the history only when the last draft is this old.
+DRAFT_INTERVAL = timedelta(seconds=60)
 _lock = threading.Lock()
 
 
@@ -41,7 +53,8 @@ def now() -> str:
 def read(path: str | os.PathLike) -> dict:
     """The stored answers ({exercise id: entry}); {} if there is no file.
 
-    Raises CorruptAnswers if the file is not UTF-8 JSON in the expected shape.
+    Raises CorruptAnswers if the file is not UTF-8 JSON in the expected shape, and OSError
+    if it cannot be opened at all (a folder, no permission).
     """
     path = Path(path)
     try:
@@ -56,7 +69,12 @@ def read(path: str | os.PathLike) -> dict:
         raise CorruptAnswers(f"{path} の形式が正しくありません（answers が辞書ではありません）。")
     answers = data.get("answers", {})
     for key, entry in answers.items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("text", ""), str):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("text", ""), str)
+            or not isinstance(entry.get("attempts", []), list)
+            or not all(isinstance(a, dict) for a in entry.get("attempts", []))
+        ):
             raise CorruptAnswers(f"{path} の「{key}」の回答が壊れています。")
     return answers
 
@@ -65,7 +83,7 @@ def latest_text(path: str | os.PathLike, exercise_id: str) -> str | None:
     """The saved reply for one exercise, or None if there is none (or the file is unreadable)."""
     try:
         entry = read(path).get(exercise_id)
-    except CorruptAnswers:
+    except (CorruptAnswers, OSError):
         return None
     return entry.get("text") if entry else None
 
@@ -73,36 +91,62 @@ def latest_text(path: str | os.PathLike, exercise_id: str) -> str | None:
 def set_aside(path: str | os.PathLike) -> Path:
     """Rename an unreadable answers.json so nothing is lost; return the new name."""
     path = Path(path)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():  # never replace an earlier copy
+        n += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
     os.replace(path, target)
     return target
 
 
 @contextlib.contextmanager
 def _locked(folder: Path):
-    """Serialise writers: threads in one kernel, and kernels sharing the folder (flock)."""
+    """Serialise writers: threads in one kernel, and kernels sharing the folder."""
     with _lock:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # closing releases the flock
+        if fcntl is not None:
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)  # closing releases the flock
+        else:
+            with open(folder / f".{FILENAME}.lock", "a+b") as f:
+                msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
+                try:
+                    yield
+                finally:
+                    f.seek(0)
+                    msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
 
 
 def _write(path: Path, answers: dict) -> None:
     payload = json.dumps({"version": VERSION, "answers": answers}, ensure_ascii=False, indent=1)
+    # A lone surrogate (possible in text pasted from a browser) cannot be UTF-8; written as
+    # a \udxxx escape inside its JSON string, it stays valid JSON and reads back as it was.
+    data = payload.encode("utf-8", errors="backslashreplace")
     fd, tmp = tempfile.mkstemp(prefix=".answers-", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(payload)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _is_recent_draft(attempt: dict) -> bool:
+    if attempt.get("event") != "autosave":
+        return False
+    try:
+        saved = datetime.fromisoformat(attempt["time"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return datetime.now(timezone.utc) - saved < DRAFT_INTERVAL
 
 
 def save(
@@ -113,23 +157,26 @@ def save(
     score: int | None = None,
     max_score: int | None = None,
 ) -> Path | None:
-    """Record ``text`` as the latest answer and append an attempt.
+    """Record ``text`` as the latest answer and add it to the attempt history.
 
-    An autosave of unchanged text adds no attempt. Returns the name an unreadable
-    earlier file was moved to, or None.
+    Every non-autosave event is a new attempt. An autosave is one only if the text changed
+    and the last attempt is not a draft from the last minute (see DRAFT_INTERVAL); either
+    way ``text`` becomes the latest answer. Returns the name an unreadable earlier file was
+    moved to, or None. Raises OSError if the folder cannot be written.
     """
     path = Path(path)
     moved = None
     with _locked(path.parent):
         try:
             answers = read(path)
-        except CorruptAnswers:
+        except (CorruptAnswers, IsADirectoryError, PermissionError):
             moved = set_aside(path)
             answers = {}
         entry = answers.setdefault(exercise_id, {"text": "", "attempts": []})
         attempts = entry.setdefault("attempts", [])
-        changed = not attempts or attempts[-1].get("text") != text
-        if event != "autosave" or changed:
+        last = attempts[-1] if attempts else {}
+        new_draft = last.get("text") != text and not _is_recent_draft(last)
+        if event != "autosave" or new_draft:
             attempt = {"time": now(), "event": event, "text": text}
             if score is not None:
                 attempt.update(score=score, max_score=max_score)
