@@ -1,0 +1,137 @@
+"""Committed notebooks are clean: valid, no outputs, ASCII names, links that resolve.
+
+Also: the lessons in course/ are exactly what scripts/build_lessons.py builds, and each
+registered exercise is reachable from the lesson its scenario names.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+
+from graders.exercises import all_exercises
+from graders.scenarios import get_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDERS = ("course", "solutions", "exercises")
+LESSONS = [
+    "00-start",
+    "01-apology-order",
+    "02-asking-reason",
+    "03-alternatives-within-rules",
+    "04-customer-needs",
+    "05-apology-letter",
+    "06-mixed-practice",
+]
+# [text](target) in Markdown, and href="target" in HTML written inside Markdown cells.
+LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|href=\"([^\"]+)\"")
+
+
+def notebooks(*folders: str) -> list[Path]:
+    found = []
+    for folder in folders:
+        found += [p for p in (ROOT / folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    return sorted(found)
+
+
+def ids(paths: list[Path]) -> list[str]:
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+ALL = notebooks(*FOLDERS)
+COURSE = notebooks("course")
+
+
+def local_links(nb: nbformat.NotebookNode) -> list[str]:
+    """Links to files (not web pages or anchors) in the notebook's Markdown cells."""
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for match in LINK.finditer(cell.source):
+            target = match.group(1) or match.group(2)
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            found.append(unquote(parts.path))
+    return found
+
+
+def test_every_lesson_exists():
+    missing = [stem for stem in LESSONS if not (ROOT / "course" / f"{stem}.ipynb").exists()]
+    assert not missing, f"lessons missing from course/: {missing}"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_notebook_is_valid_and_has_no_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    dirty = [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)
+    ]
+    assert not dirty, f"{path.name}: cells with outputs or execution counts: {dirty}"
+    assert "widgets" not in nb.metadata, f"{path.name}: saved widget state in the metadata"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_file_names_are_ascii(path):
+    relative = str(path.relative_to(ROOT))
+    assert relative.isascii(), relative
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_no_sys_path_hacks(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert "sys.path" not in cell.source, f"{path.name}: import helpers from the installed package"
+
+
+@pytest.mark.parametrize("path", COURSE, ids=ids(COURSE))
+def test_links_resolve(path):
+    nb = nbformat.read(path, as_version=4)
+    broken = [link for link in local_links(nb) if not (path.parent / link).exists()]
+    assert not broken, f"{path.name}: links to missing files: {broken}"
+
+
+@pytest.mark.parametrize("path", COURSE, ids=ids(COURSE))
+def test_first_code_cell_imports_the_helpers(path):
+    nb = nbformat.read(path, as_version=4)
+    first = next(cell for cell in nb.cells if cell.cell_type == "code")
+    assert "from graders" in first.source
+
+
+def test_link_finder_sees_markdown_and_html_links_but_not_web_pages():
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(
+        nbformat.v4.new_markdown_cell(
+            '[a](01-x.ipynb) [b](../exercises/y/y.ipynb#top) <a href="z.ipynb">z</a> [w](https://example.org/) [t](#section)'
+        )
+    )
+    assert local_links(nb) == ["01-x.ipynb", "../exercises/y/y.ipynb", "z.ipynb"]
+
+
+def test_each_exercise_is_linked_from_its_lesson():
+    """The lesson a scenario names points the learner to that exercise's notebook."""
+    for exercise in all_exercises().values():
+        lesson = ROOT / get_scenario(exercise.scenario).lesson
+        assert lesson.exists(), f"{exercise.id}: lesson {lesson} is missing"
+        target = f"../exercises/{exercise.assignment}/{exercise.assignment}.ipynb"
+        assert target in local_links(nbformat.read(lesson, as_version=4)), f"{lesson.name} does not link {target}"
+
+
+def test_lessons_match_their_build_script():
+    spec = importlib.util.spec_from_file_location("build_lessons", ROOT / "scripts" / "build_lessons.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    built = module.build()
+    assert sorted(p.stem for p in built) == sorted(LESSONS)
+    stale = [p.name for p, text in built.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+    assert not stale, f"run: .venv/bin/python scripts/build_lessons.py  (stale: {stale})"
