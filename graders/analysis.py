@@ -103,6 +103,8 @@ def _ends_politely(tok: Token, prev: Token | None) -> bool:
         return False
     if tok.dictionary in ("ます", "です"):
         return True
+    if tok.surface in ("たら", "たり"):  # でしたら, ましたら: a condition, the sentence goes on
+        return False
     return tok.dictionary in ("た", "ぬ", "ず") and prev is not None and prev.dictionary in ("ます", "です", "ぬ")
 
 
