@@ -10,4 +10,13 @@ Importing this package loads nothing heavy: the dictionary loads on the first ch
 from .checker import MAX_CHARS, check
 from .errors import InputError
 
-__all__ = ["MAX_CHARS", "InputError", "check"]
+__all__ = ["MAX_CHARS", "InputError", "check", "check_exercise"]
+
+
+def __getattr__(name: str):
+    # check_exercise is loaded on first use, so `import graders` stays light.
+    if name == "check_exercise":
+        from .learner import check_exercise
+
+        return check_exercise
+    raise AttributeError(f"module 'graders' has no attribute {name!r}")
