@@ -108,9 +108,14 @@ def _ends_politely(tok: Token, prev: Token | None) -> bool:
     return tok.dictionary in ("た", "ぬ", "ず") and prev is not None and prev.dictionary in ("ます", "です", "ぬ")
 
 
+# Formal nouns that keigo attaches to a polite ending (おかけしましたことを, ご連絡しましたとおり,
+# ございましたため): the sentence goes on.
+_FORMAL_NOUNS = {"こと", "事", "とおり", "通り", "ため", "為", "上", "うえ", "件", "旨", "段", "際", "次第"}
+
+
 def _continues(tok: Token) -> bool:
-    """A token that continues the sentence after a polite ending (が, ので, ね, でした...)."""
-    return tok.pos[0] in ("助詞", "助動詞", "補助記号") or tok.surface in SOFT_BREAK
+    """A token that continues the sentence after a polite ending (が, ので, ね, でした, こと...)."""
+    return tok.pos[0] in ("助詞", "助動詞", "補助記号") or tok.surface in SOFT_BREAK or tok.surface in _FORMAL_NOUNS
 
 
 def split_sentences(text: str, tokens: list[Token] | None = None) -> list[Sentence]:
