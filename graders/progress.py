@@ -19,19 +19,6 @@ from .scenarios import get_scenario
 
 COLUMNS = ["assignment", "exercise", "scenario", "saved", "score", "max_score", "passed", "attempts", "status"]
 
-# Column titles as learners see them (df.rename(columns=COLUMN_TITLES)).
-COLUMN_TITLES = {
-    "assignment": "課題",
-    "exercise": "問題",
-    "scenario": "シナリオ",
-    "saved": "保存済み",
-    "score": "得点",
-    "max_score": "満点",
-    "passed": "合格",
-    "attempts": "保存回数",
-    "status": "状態",
-}
-
 STATUS_PASSED = "合格です"
 STATUS_PARTIAL = "あと少しです（フィードバックを見て書き直しましょう）"
 STATUS_NO_FILE = "まだ保存されていません"
@@ -109,36 +96,97 @@ def progress_table(root: str | Path = ".") -> pd.DataFrame:
     return df.astype({"score": "Int64", "max_score": "Int64", "attempts": int, "saved": bool, "passed": bool})
 
 
+def progress_view(df: pd.DataFrame) -> pd.DataFrame:
+    """The table as a learner reads it: Japanese headings, "3 / 4" scores, ✓ for a pass."""
+
+    def score(row) -> str:
+        if pd.isna(row["score"]):
+            return "—"
+        return f"{row['score']} / {row['max_score']}"
+
+    view = pd.DataFrame(
+        {
+            "問題": df["exercise"],
+            "場面": [_title(s) for s in df["scenario"]],
+            "得点": [score(row) for _, row in df.iterrows()],
+            "合格": ["✓" if passed else "" for passed in df["passed"]],
+            "保存回数": df["attempts"],
+            "状態": df["status"],
+        }
+    )
+    return view.set_index("問題")
+
+
+def _title(scenario_id: str) -> str:
+    try:
+        return get_scenario(scenario_id).title
+    except InputError:
+        return scenario_id
+
+
+# Fonts with Japanese glyphs that learners' machines commonly have (Linux, macOS, Windows).
+_JAPANESE_FONTS = (
+    "Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "IPAGothic", "IPAPGothic", "TakaoGothic",
+    "VL Gothic", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic", "Meiryo", "MS Gothic",
+)
+_LABELS = {
+    True: {"title": "課題の進み具合", "x": "得点率（%）", "unsaved": "未保存", "legend": ("合格", "あと少し", "未保存")},
+    False: {"title": "Progress", "x": "score (%)", "unsaved": "not saved", "legend": ("passed", "keep going", "not saved")},
+}
+_PASSED, _PARTIAL, _UNSAVED, _TRACK = "#2e9d5b", "#f0a030", "#bdbdbd", "#eeeeee"
+
+
+def _japanese_font() -> str | None:
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in _JAPANESE_FONTS if name in installed), None)
+
+
 def progress_chart(df: pd.DataFrame):
     """A horizontal bar per exercise: the share of points earned, green when it passes.
 
-    Labels are ASCII (exercise ids) because the default matplotlib fonts have no Japanese
-    glyphs; the table next to the chart carries the Japanese.
+    Labels are in Japanese when a Japanese font is installed, in English otherwise (the
+    default matplotlib font has no Japanese glyphs, and a chart of empty boxes helps no one).
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
-    fig, ax = plt.subplots(figsize=(6, 0.45 * max(len(df), 1) + 1.2))
-    labels = list(df["exercise"])[::-1]
-    shares, colours, notes = [], [], []
-    for _, row in df.iloc[::-1].iterrows():
-        score, top = row["score"], row["max_score"]
-        if pd.isna(score) or pd.isna(top) or not top:
-            shares.append(0.0)
-            colours.append("#bdbdbd")
-            notes.append("not saved" if not row["saved"] else "-")
-            continue
-        shares.append(100.0 * score / top)
-        colours.append("#2e9d5b" if row["passed"] else "#f0a030")
-        notes.append(f"{score}/{top}")
-    ax.barh(labels, shares, color=colours)
-    for y, (share, note) in enumerate(zip(shares, notes)):
-        ax.text(min(share, 100) + 1, y, note, va="center", fontsize=9)
-    ax.set_xlim(0, 115)
-    ax.set_xlabel("score (%)")
-    ax.set_title("Progress: green = passed, orange = keep going, grey = not saved")
-    fig.tight_layout()
+    font = _japanese_font()
+    labels = _LABELS[font is not None]
+    rc = {"font.family": [font, "DejaVu Sans"]} if font else {}
+    with plt.rc_context(rc):
+        fig, ax = plt.subplots(figsize=(7, 0.45 * max(len(df), 1) + 1.5))
+        rows = df.iloc[::-1]
+        names = list(rows["exercise"])
+        shares, colours, notes = [], [], []
+        for _, row in rows.iterrows():
+            score, top = row["score"], row["max_score"]
+            if pd.isna(score) or pd.isna(top) or not top:
+                shares.append(0.0)
+                colours.append(_UNSAVED)
+                notes.append(labels["unsaved"] if not row["saved"] else "—")
+                continue
+            shares.append(100.0 * score / top)
+            colours.append(_PASSED if row["passed"] else _PARTIAL)
+            notes.append(f"{score} / {top}")
+        ax.barh(names, [100.0] * len(names), color=_TRACK, label="_track")
+        ax.barh(names, shares, color=colours, label="score")
+        for y, (share, note) in enumerate(zip(shares, notes)):
+            ax.text(101, y, note, va="center", fontsize=9)
+        ax.set_xlim(0, 118)
+        ax.set_xticks(range(0, 101, 20))
+        ax.set_xlabel(labels["x"])
+        ax.set_title(labels["title"], loc="left")
+        ax.legend(
+            handles=[Patch(color=c, label=t) for c, t in zip((_PASSED, _PARTIAL, _UNSAVED), labels["legend"])],
+            loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, frameon=False, fontsize=9,
+        )
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        fig.tight_layout()
     plt.close(fig)  # the notebook shows the returned figure once, not twice
     return fig
 
 
-__all__ = ["COLUMNS", "COLUMN_TITLES", "answers_path", "progress_chart", "progress_table"]
+__all__ = ["COLUMNS", "answers_path", "progress_chart", "progress_table", "progress_view"]

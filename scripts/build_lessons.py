@@ -42,19 +42,18 @@ SETUP = code(
 
     from graders import check
     from graders.form import RewriteForm
-    from graders.render import highlight, timeline_html
+    from graders.render import scenario_html, structure_html
     from graders.scenarios import get_scenario
     """
 )
 
 
 def show_scenario(var: str, scenario_id: str) -> Cell:
+    """The scenario card: situation, what the customer said, the reply to rewrite."""
     return code(
         f"""
         {var} = get_scenario("{scenario_id}")
-        print("場面:", {var}.situation)
-        print()
-        print("お客様:", {var}.customer)
+        HTML(scenario_html({var}))
         """
     )
 
@@ -64,7 +63,7 @@ def show_flow(var: str, text_expr: str, scenario_expr: str) -> Cell:
     return code(
         f"""
         {var} = check({text_expr}, {scenario_expr})
-        HTML(timeline_html({var}.acts) + highlight({var}.text, {var}.acts))
+        HTML(structure_html({var}))
         """
     )
 
@@ -139,8 +138,8 @@ START = [
 
         from graders import check
         from graders.form import RewriteForm
-        from graders.progress import COLUMN_TITLES, progress_chart, progress_table
-        from graders.render import ACT_COLOURS, highlight, timeline_html
+        from graders.progress import progress_chart, progress_table, progress_view
+        from graders.render import legend_html, structure_html
         from graders.report import ACT_NAMES
         """
     ),
@@ -153,18 +152,15 @@ START = [
     ),
     code(
         """
-        # 色の一覧（発話行為の名前と色）
-        HTML(" ".join(
-            f'<span style="background:{colour};border-radius:4px;padding:1px 6px;margin:2px;display:inline-block">{ACT_NAMES[kind]}</span>'
-            for kind, colour in ACT_COLOURS.items()
-        ))
+        # 発話行為の名前と色の一覧
+        HTML(legend_html(list(ACT_NAMES)))
         """
     ),
     md(
         """
         ためしに、ひとつ返信を採点してみましょう。`check(返信, シナリオ)` は、返信を指定したシナリオ（場面）の観点で採点します。ここではシナリオ `"outage-apology"`（こちらのミスで起きた障害のお詫び）を使います。
 
-        まず、**返信の流れ**を見ます。上の段は、見つかった発話行為を左から順に並べたもの、下の段は、返信の文章そのものに色を付けたものです。
+        まず、**返信の流れ**を見ます。いちばん上の段は、見つかった発話行為を、返信に出てくる順に左から並べたものです。その下の帯は、それぞれが返信全体のどのあたりにあるかを示し、いちばん下は、返信の文章そのものに色を付けたものです。
         """
     ),
     code(
@@ -172,7 +168,7 @@ START = [
         my_reply = "設定の誤りが原因で止まっていました。すでに復旧いたしました。ご迷惑をおかけし、申し訳ございません。"
 
         report = check(my_reply, "outage-apology")
-        HTML(timeline_html(report.acts) + highlight(report.text, report.acts))
+        HTML(structure_html(report))
         """
     ),
     md(
@@ -201,7 +197,7 @@ START = [
         - 上に**場面**と**惜しい返信**が表示されます。
         - 入力欄に、あなたならどう返信するかを書きます。
         - **チェック**ボタンを押すと、観点ごとの ✓／✗ とその理由、色分けされた返信の流れ、得点、次にすることが表示されます。
-        - 書いた文章は、入力するたびに**自動で保存**されます（チェックを押したときも保存されます）。保存先は、ノートブックと同じフォルダーにある `answers.json` です。
+        - 書いた文章は、入力の手を止めると**自動で保存**されます（チェックを押したときも保存されます）。保存先は、ノートブックと同じフォルダーにある `answers.json` です。
         - ノートブックを閉じても大丈夫です。もう一度開いてフォームのセルを実行すると、保存した文章が入った状態で表示されます。書き直す前の文章も履歴として残ります。
         - `answers.json` が壊れて読めなくなっていた場合は、そのファイルを別の名前で残したうえで、新しく保存を始めます。以前の回答が消えることはありません。
 
@@ -219,8 +215,8 @@ START = [
 
         上から順に進めるのがおすすめです。各レッスンの最後に、採点される課題へのリンクがあります。
         """
-        + LESSON_TABLE
     ),
+    md(LESSON_TABLE),
     md(
         """
         ## あなたの進み具合
@@ -234,7 +230,7 @@ START = [
     code(
         """
         progress = progress_table("..")
-        progress.rename(columns=COLUMN_TITLES)
+        progress_view(progress)
         """
     ),
     md(
@@ -361,9 +357,7 @@ APOLOGY_ORDER = [
         for name, order in [("Aさん", order_a), ("Bさん", order_b)]:
             report = check("".join(sentences[step] for step in order), "outage-apology")
             display(HTML(
-                f"<h4>{name}の返信（{report.score} / {report.max_score} 点）</h4>"
-                + timeline_html(report.acts)
-                + highlight(report.text, report.acts)
+                f"<h4>{name}の返信（{report.score} / {report.max_score} 点）</h4>" + structure_html(report)
             ))
         """
     ),
@@ -499,7 +493,7 @@ ASKING_REASON = [
         ]
         for reply in replies:
             report = check(reply, "resort-cold-call")
-            display(HTML(timeline_html(report.acts) + highlight(report.text, report.acts) + "<hr>"))
+            display(HTML(structure_html(report) + "<hr>"))
         """
     ),
     md(
@@ -615,7 +609,7 @@ ALTERNATIVES = [
         ]
         for reply in replies:
             report = check(reply, "same-day-shipping")
-            display(HTML(timeline_html(report.acts) + highlight(report.text, report.acts)))
+            display(HTML(structure_html(report)))
             display(HTML(f"<p>会社のルールを守る: {'✓' if report.criterion('within_rules').passed else '✗'}</p><hr>"))
         """
     ),
@@ -849,7 +843,7 @@ def mixed_practice() -> list[Cell]:
 
             from graders import check
             from graders.form import RewriteForm
-            from graders.render import highlight, timeline_html
+            from graders.render import structure_html
             from graders.rubric import CRITERIA
             from graders.scenarios import get_scenario
 
@@ -886,9 +880,9 @@ def mixed_practice() -> list[Cell]:
                 display(HTML(
                     f"<h3>{scenario.title}</h3><p><b>採点の観点</b>: {criteria}</p>"
                     f"<h4>惜しい返信（{bad.score} / {bad.max_score} 点）</h4>"
-                    + timeline_html(bad.acts) + highlight(bad.text, bad.acts)
+                    + structure_html(bad)
                     + f"<h4>解答例（{good.score} / {good.max_score} 点）</h4>"
-                    + timeline_html(good.acts) + highlight(good.text, good.acts)
+                    + structure_html(good)
                     + "<hr>"
                 ))
             """

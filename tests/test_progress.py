@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import matplotlib
+import pandas as pd
 import pytest
 
 from graders import answers, check
 from graders.exercises import all_exercises
 from graders.progress import (
-    COLUMN_TITLES,
     COLUMNS,
     STATUS_NO_FILE,
     STATUS_NOT_ANSWERED,
@@ -19,6 +19,7 @@ from graders.progress import (
     answers_path,
     progress_chart,
     progress_table,
+    progress_view,
 )
 from graders.scenarios import get_scenario
 
@@ -137,8 +138,28 @@ def test_an_unopenable_path_is_a_row_not_an_exception(tmp_path, outage):
     assert not row["saved"] and "開けません" in row["status"]
 
 
-def test_column_titles_cover_every_column():
-    assert set(COLUMN_TITLES) == set(COLUMNS)
+def test_learner_view_has_japanese_headings_scores_and_marks(tmp_path, outage):
+    exercise, scenario = outage
+    path = answers_path(tmp_path, exercise.assignment)
+    path.parent.mkdir(parents=True)
+    answers.save(path, exercise.id, scenario.model_answer)
+    df = progress_table(tmp_path)
+    view = progress_view(df)
+    assert view.index.name == "問題" and list(view.index) == list(df["exercise"])
+    assert list(view.columns) == ["場面", "得点", "合格", "保存回数", "状態"]
+    mine = view.loc[exercise.id]
+    assert mine["得点"] == f"{scenario.max_score} / {scenario.max_score}"
+    assert mine["合格"] == "✓" and mine["場面"] == scenario.title
+    others = view.drop(index=exercise.id)
+    assert (others["得点"] == "—").all() and (others["合格"] == "").all()
+
+
+def score_bars(fig):
+    """The chart's score bars by exercise id (a grey 100% track lies under each)."""
+    ax = fig.axes[0]
+    container = next(c for c in ax.containers if c.get_label() == "score")
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    return dict(zip(labels, container.patches))
 
 
 def test_chart_has_one_bar_per_exercise_coloured_by_result(tmp_path, outage):
@@ -147,14 +168,25 @@ def test_chart_has_one_bar_per_exercise_coloured_by_result(tmp_path, outage):
     path.parent.mkdir(parents=True)
     answers.save(path, exercise.id, scenario.model_answer)
     df = progress_table(tmp_path)
-    fig = progress_chart(df)
-    ax = fig.axes[0]
-    bars = ax.patches
-    assert len(bars) == len(df)
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert sorted(labels) == sorted(df["exercise"])
-    by_label = dict(zip(labels, bars))
-    assert by_label[exercise.id].get_width() == pytest.approx(100.0)
-    assert matplotlib.colors.to_hex(by_label[exercise.id].get_facecolor()) == "#2e9d5b"
-    unsaved = [i for i in df["exercise"] if i != exercise.id]
-    assert all(by_label[i].get_width() == 0 for i in unsaved)
+    bars = score_bars(progress_chart(df))
+    assert sorted(bars) == sorted(df["exercise"])
+    assert bars[exercise.id].get_width() == pytest.approx(100.0)
+    assert matplotlib.colors.to_hex(bars[exercise.id].get_facecolor()) == "#2e9d5b"
+    assert all(bars[i].get_width() == 0 for i in df["exercise"] if i != exercise.id)
+
+
+def test_chart_shows_a_partial_score_in_orange(tmp_path, outage):
+    exercise, scenario = outage
+    path = answers_path(tmp_path, exercise.assignment)
+    path.parent.mkdir(parents=True)
+    answers.save(path, exercise.id, scenario.bad_reply)
+    df = progress_table(tmp_path)
+    row = row_of(df, exercise.id)
+    bar = score_bars(progress_chart(df))[exercise.id]
+    assert bar.get_width() == pytest.approx(100.0 * row["score"] / row["max_score"])
+    assert matplotlib.colors.to_hex(bar.get_facecolor()) == "#f0a030"
+
+
+def test_chart_of_an_empty_table_still_draws():
+    empty = pd.DataFrame(columns=COLUMNS)
+    assert score_bars(progress_chart(empty)) == {}
