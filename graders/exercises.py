@@ -1,4 +1,9 @@
-"""The exercise registry (graders/exercises.toml): exercise id -> assignment and scenario."""
+"""The exercise registry (graders/exercises.toml): exercise id -> assignment and scenario.
+
+It also holds what the nbgrader notebooks say around each exercise (the assignment's
+title and introduction, the exercise's task) so that graders/authoring.py can write
+solutions/ from data.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +20,47 @@ class Exercise:
     id: str
     assignment: str
     scenario: str
+    task: str = ""  # what the learner is asked to do, in Japanese
+
+    @property
+    def number(self) -> int:
+        """n of "<assignment>.q<n>"."""
+        return int(self.id.rsplit(".q", 1)[1])
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    lesson: str = ""
+    intro: str = ""
+
+
+@functools.cache
+def _registry() -> dict:
+    text = (resources.files("graders") / "exercises.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
 
 
 @functools.cache
 def all_exercises() -> dict[str, Exercise]:
-    text = (resources.files("graders") / "exercises.toml").read_text(encoding="utf-8")
-    return {e["id"]: Exercise(e["id"], e["assignment"], e["scenario"]) for e in tomllib.loads(text)["exercise"]}
+    return {
+        e["id"]: Exercise(e["id"], e["assignment"], e["scenario"], e.get("task", "").strip())
+        for e in _registry()["exercise"]
+    }
+
+
+@functools.cache
+def all_assignments() -> dict[str, Assignment]:
+    return {
+        a["id"]: Assignment(a["id"], a["title"], a.get("lesson", ""), a.get("intro", "").strip())
+        for a in _registry().get("assignment", [])
+    }
+
+
+def genuine_points() -> int:
+    """Points of each exercise's hidden check against gaming."""
+    return int(_registry().get("genuine_points", 1))
 
 
 def get_exercise(exercise_id: str) -> Exercise:
@@ -28,6 +68,13 @@ def get_exercise(exercise_id: str) -> Exercise:
         return all_exercises()[exercise_id]
     except KeyError:
         raise InputError(f"課題「{exercise_id}」は登録されていません。graders/exercises.toml を確認してください。") from None
+
+
+def get_assignment(assignment_id: str) -> Assignment:
+    try:
+        return all_assignments()[assignment_id]
+    except KeyError:
+        raise InputError(f"課題のまとまり「{assignment_id}」は登録されていません。graders/exercises.toml を確認してください。") from None
 
 
 def for_assignment(assignment: str) -> list[Exercise]:

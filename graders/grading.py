@@ -1,0 +1,94 @@
+"""What nbgrader's grade cells call: find the learner's answer at test time, then pass or fail.
+
+Every grade cell of an exercise notebook is one call here, so the cell stays a single
+readable line and the message a learner sees is the checker's own Japanese message::
+
+    from graders.grading import assert_criterion
+    assert_criterion("01-apology-order.q1", "apology_before_explanation", fallback=ANSWER_Q1)
+
+The answer is read when the cell runs (during nbgrader autograde, from the learner's
+submitted answers.json), never from a variable captured earlier; the literal typed in the
+notebook's answer cell is the fallback for learners without widgets.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from . import answers, integrity
+from .checker import check
+from .errors import InputError
+from .exercises import get_exercise
+from .report import Report
+from .rubric import CRITERIA
+from .scenarios import get_scenario
+
+
+class MissingAnswer(AssertionError):
+    """Neither answers.json nor the notebook's answer cell holds a reply."""
+
+
+def answer_for(exercise_id: str, fallback: str = "", path: str | Path = answers.FILENAME) -> str:
+    """The reply to grade: the text saved by the form if it is not blank, else ``fallback``.
+
+    Raises MissingAnswer (an AssertionError, so a grade cell fails) with a Japanese message
+    if neither holds a reply.
+    """
+    get_exercise(exercise_id)  # an unknown id is a clear error, not a silent fallback
+    try:
+        entry = answers.read(path).get(exercise_id)
+    except answers.CorruptAnswers as e:
+        # Grading never renames or rewrites the learner's file; the form sets it aside.
+        print(f"⚠ {e} ノートブックの回答セルに書いた返信で採点します。")
+        entry = None
+    saved = (entry or {}).get("text") or ""
+    if saved.strip():
+        return saved.strip()
+    if isinstance(fallback, str) and fallback.strip():
+        return fallback.strip()
+    raise MissingAnswer(
+        f"「{exercise_id}」の回答が見つかりません。フォームに書き直した返信を書いて「チェック」を押すか、"
+        '回答セルの """ と """ の間に返信を書いてから、もう一度実行してください。'
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _report(text: str, scenario: str) -> Report:
+    # One analysis serves all the criterion cells of an exercise.
+    return check(text, scenario)
+
+
+def _graded(exercise_id: str, fallback: str) -> tuple[str, Report]:
+    text = answer_for(exercise_id, fallback)
+    try:
+        return text, _report(text, get_exercise(exercise_id).scenario)
+    except InputError as e:
+        raise AssertionError(str(e)) from None
+
+
+def assert_criterion(exercise_id: str, criterion_id: str, fallback: str = "") -> None:
+    """Pass (print ✓ and the message) or raise AssertionError with the criterion's message."""
+    if criterion_id not in CRITERIA:
+        raise InputError(f"観点「{criterion_id}」はありません。使える観点: {', '.join(CRITERIA)}")
+    _, report = _graded(exercise_id, fallback)
+    try:
+        result = report.criterion(criterion_id)
+    except KeyError:
+        raise InputError(
+            f"シナリオ「{report.scenario}」には観点「{criterion_id}」がありません。graders/scenarios/ を確認してください。"
+        ) from None
+    line = f"{result.title}（{result.max_points}点）: {result.message}"
+    if not result.passed:
+        raise AssertionError(f"✗ {line}")
+    print(f"✓ {line}")
+
+
+def assert_genuine(exercise_id: str, fallback: str = "") -> None:
+    """Pass if the reply reads as a real reply (graders.integrity), else raise AssertionError."""
+    text, _ = _graded(exercise_id, fallback)
+    bad_reply = get_scenario(get_exercise(exercise_id).scenario).bad_reply
+    findings = integrity.inspect(text, bad_reply)
+    if findings:
+        raise AssertionError("\n".join(f"✗ {f.message}" for f in findings))
+    print("✓ お客様にそのまま送れる、自分の言葉で書かれた返信です。")

@@ -1,0 +1,180 @@
+"""Is this a real reply? Checks against gaming the rubric, as pure functions.
+
+The rubric rewards patterns (an apology before a cause, a reason question...), so a
+learner could collect points without writing a reply a customer could read. Each check
+here looks for one such shortcut and returns a Finding whose Japanese message says what
+to write instead, or None. Thresholds prefer silence to a wrong flag: a terse but real
+reply, a letter with a signature, or a reply with a short list of options all pass.
+
+Used by the hidden test of every nbgrader exercise (graders.grading.assert_genuine).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .analysis import Analysis, Sentence, Token, analyse
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str  # "stuffing" | "pattern_list" | "copy"
+    message: str  # Japanese, for the learner: what is wrong and what to write instead
+    spans: tuple[Span, ...] = ()
+
+
+# --- thresholds (each one's reason beside it) ------------------------------------------
+
+REPEATS = 3  # the same sentence three times is stuffing anywhere; twice only when adjacent
+MIN_REPEATED_CHARS = 4  # 「はい。はい。」 is speech, not stuffing
+APOLOGY_LIMIT = 4  # a long letter apologises up to three times (冒頭・本文・結び)
+RUN_REPEATS = 3  # 「大変大変大変」: a run of two or more characters said three times in a row
+MIN_UNITS = 3  # two lines are too few to call a list
+FRAGMENT_SHARE = 0.5  # more than half of the text in fragments reads as a list, not a reply
+BULLET_SHARE = 2 / 3  # a short list of options inside prose is fine; a reply of bullets is not
+MIN_LABELS = 2  # 「謝罪：…」「対処：…」 labelling the parts of the pattern
+MIN_ARROWS = 2  # 「謝罪→対処→原因」
+COPY_SIMILARITY = 0.8  # SequenceMatcher ratio to the bad reply above which it is a copy
+
+APOLOGY = re.compile(r"申し訳|すみません|すいません|お?詫び|おわび|ごめんなさい|失礼(?:いた|致)?しました")
+# Sentence punctuation and spaces are ignored when comparing texts.
+_NOISE = re.compile(r"[\s\u3000。、．，,.！？!?・…「」『』（）()\[\]［］【】〈〉《》:：;；\-―─〜~*＊•●○◆◇■□▶▷→⇒➡/／|｜]+")
+_BULLET = re.compile(r"^\s*(?:[・•●○◆◇■□▶▷\-*＊]|\d+[.．)）]|[①-⑳])\s*")
+_LABEL_WORDS = "お詫び|謝罪|共感|対処|対応|原因|再発防止|理由|質問|代替案|代案|提案|感謝|お礼|結び"
+_LABEL = re.compile(rf"^\s*(?:[【\[［(（]\s*(?:{_LABEL_WORDS})\s*[】\]］)）]|(?:{_LABEL_WORDS})\s*[:：】)）」])")
+_ARROW = re.compile(r"[→⇒➡]|->|=>")
+
+# Last words that close a sentence (Sudachi parts of speech): auxiliaries (ます, です, た,
+# ん), final and conjunctive particles (か, ね, が, ので), interjections, and verbs or
+# adjectives in their final or imperative forms (ください). Nouns and stems are fragments.
+_CLOSING_POS = ("助動詞", "感動詞")
+_CLOSING_PARTICLES = ("終助詞", "接続助詞")
+_CLOSING_FORMS = ("終止形", "命令形")
+_SKIP_POS = ("補助記号", "空白", "記号")
+
+
+def _key(text: str) -> str:
+    """``text`` without punctuation or spaces, for comparing what was said."""
+    return _NOISE.sub("", text)
+
+
+def _words(sentence: Sentence) -> list[Token]:
+    return [t for t in sentence.tokens if t.pos[0] not in _SKIP_POS and t.surface.strip("・ \u3000")]
+
+
+def is_sentence(sentence: Sentence) -> bool:
+    """Does this unit end the way a Japanese sentence ends (not with a noun or a stem)?"""
+    words = _words(sentence)
+    if not words:
+        return False
+    last = words[-1]
+    if last.pos[0] in _CLOSING_POS:
+        return True
+    if last.pos[0] == "助詞":
+        return last.pos[1] in _CLOSING_PARTICLES
+    if last.pos[0] in ("動詞", "形容詞"):
+        return last.pos[5].startswith(_CLOSING_FORMS)
+    return False
+
+
+def _span(analysis: Analysis, sentence: Sentence) -> Span:
+    return (sentence.start, sentence.end)
+
+
+# --- the checks --------------------------------------------------------------------------
+
+
+def keyword_stuffing(analysis: Analysis) -> Finding | None:
+    """The same sentence or phrase said again and again, or apology piled on apology."""
+    units = [(s, _key(analysis.text[s.start : s.end])) for s in analysis.sentences]
+    units = [(s, k) for s, k in units if len(k) >= MIN_REPEATED_CHARS]
+    counts = Counter(k for _, k in units)
+    repeated = {k for k, n in counts.items() if n >= REPEATS}
+    repeated |= {a for (_, a), (_, b) in zip(units, units[1:]) if a == b}
+    if repeated:
+        phrase = next(k for _, k in units if k in repeated)
+        spans = tuple(_span(analysis, s) for s, k in units if k == phrase)
+        return Finding(
+            "stuffing",
+            f"「{phrase}」が {counts[phrase]} 回くり返されています。同じ文を重ねても、お客様には気持ちが伝わりません。"
+            "一度ずつ、自分の言葉で書きましょう。",
+            spans,
+        )
+    run = re.search(rf"(.{{2,}}?)\1{{{RUN_REPEATS - 1},}}", _key(analysis.text))
+    if run:
+        return Finding(
+            "stuffing",
+            f"「{run.group(1)}」が続けて何度も書かれています。同じ言葉を重ねるのではなく、文として書きましょう。",
+        )
+    apologies = list(APOLOGY.finditer(analysis.text))
+    if len(apologies) >= APOLOGY_LIMIT:
+        return Finding(
+            "stuffing",
+            f"お詫びの言葉が {len(apologies)} 回あります。謝罪の数で誠意は伝わりません。"
+            "心を込めたお詫びは冒頭と結びの一、二度にして、対処やこれからのことを具体的に書きましょう。",
+            tuple((m.start(), m.end()) for m in apologies),
+        )
+    return None
+
+
+def pattern_list(analysis: Analysis) -> Finding | None:
+    """Labels, arrows, bullets or fragments standing where sentences should be."""
+    text = analysis.text
+    lines = [line for line in text.splitlines() if line.strip()]
+    labels = [line for line in lines if _LABEL.match(line)]
+    if len(labels) >= MIN_LABELS:
+        return Finding(
+            "pattern_list",
+            "「謝罪：」「対処：」のように、型の名前を見出しにして並べています。見出しは付けず、"
+            "お客様にそのまま送れる文章として書きましょう。",
+        )
+    if len(_ARROW.findall(text)) >= MIN_ARROWS:
+        return Finding(
+            "pattern_list",
+            "矢印で型の順番を並べています。順番は文章の流れで示し、お客様にそのまま送れる文章として書きましょう。",
+        )
+    bullets = [line for line in lines if _BULLET.match(line)]
+    total = len(_key(text)) or 1
+    if len(bullets) >= MIN_UNITS and sum(len(_key(b)) for b in bullets) / total >= BULLET_SHARE:
+        return Finding(
+            "pattern_list",
+            "返信のほとんどが箇条書きです。箇条書きは選択肢を示すときだけにして、お詫びや質問は文章で書きましょう。",
+        )
+    units = [s for s in analysis.sentences if _words(s)]
+    fragments = [s for s in units if not is_sentence(s)]
+    fragment_chars = sum(len(_key(text[s.start : s.end])) for s in fragments)
+    if len(units) >= MIN_UNITS and len(fragments) >= MIN_UNITS - 1 and fragment_chars / total > FRAGMENT_SHARE:
+        return Finding(
+            "pattern_list",
+            "言葉を並べただけで、文になっていない部分が多くあります。「〜いたします」「〜でしょうか」のように、"
+            "最後まで言い切る文で書きましょう。",
+            tuple(_span(analysis, s) for s in fragments),
+        )
+    return None
+
+
+def copies_bad_reply(text: str, bad_reply: str) -> Finding | None:
+    """The bad reply handed back with little or nothing changed."""
+    answer, bad = _key(text), _key(bad_reply)
+    if not answer or not bad:
+        return None
+    similarity = difflib.SequenceMatcher(None, answer, bad, autojunk=False).ratio()
+    if similarity < COPY_SIMILARITY:
+        return None
+    return Finding(
+        "copy",
+        f"元の返信とほとんど同じです（一致率 {similarity:.0%}）。元の文を少し直すのではなく、"
+        "お客様の立場で読み直し、順番や言葉を自分で組み立て直しましょう。",
+    )
+
+
+def inspect(text: str, bad_reply: str = "") -> list[Finding]:
+    """Every shortcut found in ``text`` (empty if it reads as a real reply)."""
+    analysis = analyse(text)
+    found = [keyword_stuffing(analysis), pattern_list(analysis), copies_bad_reply(text, bad_reply)]
+    return [f for f in found if f is not None]

@@ -1,0 +1,45 @@
+"""nbgrader configuration: the repository root is the nbgrader course directory.
+
+Run nbgrader from this folder (see README, section for instructors). The source
+assignments are solutions/, the release versions exercises/ (generated, committed).
+"""
+
+from pathlib import Path
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from graders.nbgrader_ext import RedactHiddenTests
+
+c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+here = Path(__file__).resolve().parent
+
+# Commands work from any shell in this folder and gradebook.db always lands here.
+c.CourseDirectory.root = str(here)
+# The user fixed the layout: hand-written sources in solutions/, generated releases in exercises/.
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+# nbgrader's exchange (JupyterHub) files assignments under a course id.
+c.CourseDirectory.course_id = "outai-rewrite"
+
+# Grade cells read the learner's answers.json from the submission folder; autograde would
+# otherwise copy any answers.json lying in solutions/<assignment>/ over it. (Not
+# CourseDirectory.ignore: that would also drop the learner's file on submit and collect.)
+c.Autograde.exclude_overwriting = {
+    folder.name: ["answers.json"] for folder in (here / "solutions").iterdir() if folder.is_dir()
+}
+
+# The answer cells hold a literal fallback (ANSWER_Q1 = """ ... """) that stays in the
+# release; only the model answer inside the solution region goes. nbgrader's default stub
+# (raise NotImplementedError) would fail the cell for learners who answer in the form.
+c.ClearSolutions.code_stub = {"python": "# （フォームで回答する場合は、このセルは実行するだけで構いません）"}
+
+# nbgrader 0.9.6's list is [GetGrades, CSSHTMLHeaderPreprocessor]: the autograded notebook
+# it renders holds the hidden tests (source and tracebacks). RedactHiddenTests scrubs the
+# outputs while the hidden markers are still there, then ClearHiddenTests drops the source.
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    RedactHiddenTests,
+    ClearHiddenTests,
+    CSSHTMLHeaderPreprocessor,
+]

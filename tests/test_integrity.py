@@ -1,0 +1,141 @@
+"""graders.integrity: the shortcuts it must catch, and real replies it must leave alone."""
+
+import pytest
+
+from graders import integrity
+from graders.analysis import analyse
+from graders.scenarios import all_scenarios
+
+SCENARIOS = all_scenarios()
+
+# Real replies, some terse, one with a short list of options, one letter with a signature:
+# none may be flagged (a false alarm costs an honest learner points).
+GENUINE = [
+    "大変申し訳ございません。すでに復旧いたしました。原因は設定の誤りです。",
+    "大変申し訳ございません。本日の出荷はいたしかねますが、次の方法がございます。\n"
+    "・店舗でのお受け取り\n・営業所止め\nいかがでしょうか。",
+    "拝啓　時下ますますご清栄のこととお喜び申し上げます。\n先日は大変申し訳ございませんでした。\n"
+    "貴重なご指摘をいただき、誠にありがとうございました。\n今後は毎週金曜日に進捗をご報告いたします。\n"
+    "敬具\n株式会社サンプル　営業部　山田",
+    "承知いたしました。差し支えなければ、今は必要ないとお考えの理由を伺ってもよろしいでしょうか。",
+]
+
+
+@pytest.mark.parametrize("text", GENUINE)
+def test_real_replies_are_not_flagged(text):
+    assert integrity.inspect(text) == []
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_model_answers_are_genuine(scenario):
+    spec = SCENARIOS[scenario]
+    assert integrity.inspect(spec.model_answer, spec.bad_reply) == []
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_the_bad_reply_handed_back_is_a_copy(scenario):
+    spec = SCENARIOS[scenario]
+    found = integrity.copies_bad_reply(spec.bad_reply, spec.bad_reply)
+    assert found is not None and found.check == "copy"
+    assert "100%" in found.message
+
+
+def test_the_bad_reply_with_an_apology_in_front_is_still_a_copy():
+    bad = SCENARIOS["outage-apology"].bad_reply
+    found = integrity.copies_bad_reply("大変申し訳ございません。" + bad, bad)
+    assert found is not None and "元の返信とほとんど同じ" in found.message
+
+
+def test_a_rewrite_in_other_words_is_not_a_copy():
+    spec = SCENARIOS["outage-apology"]
+    assert integrity.copies_bad_reply(spec.model_answer, spec.bad_reply) is None
+
+
+def test_no_bad_reply_means_no_copy_check():
+    assert integrity.copies_bad_reply("大変申し訳ございません。", "") is None
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("申し訳ございません。申し訳ございません。申し訳ございません。復旧しました。原因は設定の誤りです。", "申し訳ございません"),
+        ("申し訳ございません申し訳ございません復旧いたしました。原因は設定の誤りです。", "申し訳ございません"),
+        ("理由を伺ってもよろしいでしょうか。承知しました。理由を伺ってもよろしいでしょうか。理由を伺ってもよろしいでしょうか。", "理由を伺ってもよろしいでしょうか"),
+    ],
+)
+def test_a_sentence_said_again_and_again_is_stuffing(text, phrase):
+    found = integrity.keyword_stuffing(analyse(text))
+    assert found is not None and found.check == "stuffing"
+    assert f"「{phrase}」" in found.message
+    assert all(text[start:end].startswith(phrase) for start, end in found.spans)
+
+
+def test_a_word_repeated_back_to_back_is_stuffing():
+    found = integrity.keyword_stuffing(analyse("大変大変大変申し訳ございません。復旧しました。"))
+    assert found is not None and "「大変」" in found.message
+
+
+def test_apologies_piled_up_are_stuffing():
+    text = "お詫び申し上げます。申し訳ございません。すみません。大変失礼いたしました。復旧しました。"
+    found = integrity.keyword_stuffing(analyse(text))
+    assert found is not None and "4 回" in found.message
+    assert len(found.spans) == 4
+
+
+def test_three_apologies_in_a_letter_are_fine():
+    text = "深くお詫び申し上げます。ご迷惑をおかけし、申し訳ございませんでした。重ねてお詫び申し上げます。"
+    assert integrity.keyword_stuffing(analyse(text)) is None
+
+
+def test_the_same_sentence_twice_but_apart_is_fine():
+    text = "ありがとうございます。ご注文の件、承知いたしました。ありがとうございます。"
+    assert integrity.keyword_stuffing(analyse(text)) is None
+
+
+def test_the_same_sentence_twice_in_a_row_is_stuffing():
+    assert integrity.keyword_stuffing(analyse("申し訳ございません。申し訳ございません。")) is not None
+
+
+@pytest.mark.parametrize(
+    "text, hint",
+    [
+        ("謝罪：申し訳ございません\n対処：復旧しました\n原因：設定ミス", "見出し"),
+        ("【お詫び】申し訳ございません\n【対処】復旧しました", "見出し"),
+        ("謝罪→対処→原因→再発防止", "矢印"),
+        ("・謝罪\n・申し訳ございません\n・復旧\n・原因は設定ミス", "箇条書き"),
+        ("申し訳ございません\n復旧\n原因　設定ミス\n再発防止　二人で確認", "文になっていない"),
+    ],
+)
+def test_a_list_of_patterns_is_not_a_reply(text, hint):
+    found = integrity.pattern_list(analyse(text))
+    assert found is not None and found.check == "pattern_list"
+    assert hint in found.message
+
+
+def test_a_short_list_of_options_inside_prose_is_fine():
+    assert integrity.pattern_list(analyse(GENUINE[1])) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("大変申し訳ございません。", True),
+        ("いかがでしょうか。", True),
+        ("ご確認ください。", True),
+        ("はい。", True),
+        ("店舗でのお受け取り", False),  # a noun phrase ending in a stem
+        ("原因は設定ミス", False),
+        ("再発防止", False),
+    ],
+)
+def test_is_sentence(text, expected):
+    sentences = analyse(text).sentences
+    assert len(sentences) == 1
+    assert integrity.is_sentence(sentences[0]) is expected
+
+
+def test_inspect_reports_every_shortcut_found():
+    bad = "謝罪：申し訳ございません\n対処：復旧しました\n原因：設定ミスです"
+    text = "謝罪：申し訳ございません\n" + bad
+    checks = {f.check for f in integrity.inspect(text, bad)}
+    assert checks == {"stuffing", "pattern_list", "copy"}
