@@ -1,0 +1,346 @@
+"""Grade a whole cohort: every submitted/<student>/<assignment>/answers.json of a course.
+
+The re-grade runs the same checker and rubric as the notebooks' grade cells, outside any
+learner kernel, and yields one long-form row per learner x exercise x criterion, in a
+stable order (students, then assignments, then exercises, sorted). Nothing is collected:
+rows stream out as they are graded, so memory stays flat however large the cohort.
+
+A submission that cannot be graded is never dropped: its criteria get rows with 0 points
+and a status saying why (missing, empty, non-UTF-8 or corrupt file, no answer, ...). That
+is also what the notebooks' grade cells score for it, so totals agree with nbgrader.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
+
+from . import answers
+from .errors import InputError
+from .exercises import Exercise, all_exercises, for_assignment, genuine_points
+from .scenarios import get_scenario
+
+SUBMITTED = "submitted"
+GENUINE = "genuine"  # the hidden check of every exercise (graders.grading.assert_genuine)
+GENUINE_TITLE = "自分の言葉で書いた返信"
+
+# CSV columns, in order. The first eight are the stable long form. ``status`` is the state
+# of the learner's saved answer ("graded" when answers.json held it, else the problem);
+# ``source`` is where the graded text came from: "answers.json", "notebook" (the answer
+# cell's literal, as the grade cells fall back to it) or "" when nothing could be graded.
+COLUMNS = ("student_id", "assignment", "exercise", "criterion", "passed", "points", "max_points", "message", "status", "source")
+
+GRADED = "graded"
+# Problems, in the order the summary lists them, with the Japanese an instructor reads.
+PROBLEMS: dict[str, str] = {
+    "no_assignment": "提出フォルダに課題が一つもありません",
+    "not_submitted": "この課題が提出されていません",
+    "missing_file": "answers.json がありません",
+    "empty_file": "answers.json が空です",
+    "not_utf8": "answers.json が UTF-8 ではありません",
+    "corrupt_file": "answers.json が壊れています",
+    "unreadable_file": "answers.json を開けません",
+    "no_answer": "この問題の回答が保存されていません",
+    "invalid_answer": "回答を採点できません",
+}
+STATUSES = (GRADED, *PROBLEMS)
+FROM_FILE, FROM_NOTEBOOK = "answers.json", "notebook"
+
+
+class Row(NamedTuple):
+    student_id: str
+    assignment: str
+    exercise: str
+    criterion: str
+    passed: bool
+    points: int
+    max_points: int
+    message: str
+    status: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One learner's folder for one assignment; ``status`` is set when there is nothing to read."""
+
+    student: str
+    assignment: str
+    folder: str
+    status: str | None = None  # "no_assignment" / "not_submitted", else None
+
+
+# ---------------------------------------------------------------- finding submissions
+
+
+def submitted_dir(course_dir: str | os.PathLike) -> Path:
+    folder = Path(course_dir) / SUBMITTED
+    if not folder.is_dir():
+        raise InputError(f"「{folder}」がありません。nbgrader のコースフォルダ（submitted/ を含むフォルダ）を --course-dir で指定してください。")
+    return folder
+
+
+def _subfolders(folder: Path) -> Iterator[str]:
+    with os.scandir(folder) as entries:
+        yield from (e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+
+
+def student_ids(course_dir: str | os.PathLike) -> list[str]:
+    """Every student folder under submitted/, sorted (only names are kept in memory)."""
+    return sorted(_subfolders(submitted_dir(course_dir)))
+
+
+def select_assignments(course_dir: str | os.PathLike, wanted: Iterable[str] | None = None) -> list[str]:
+    """The assignments to grade: ``wanted`` (each must be registered), else every
+    registered assignment that at least one student submitted."""
+    registered = sorted({e.assignment for e in all_exercises().values()})
+    if wanted:
+        wanted = list(dict.fromkeys(wanted))
+        unknown = [a for a in wanted if a not in registered]
+        if unknown:
+            raise InputError(f"課題「{'、'.join(unknown)}」は登録されていません。登録済みの課題: {', '.join(registered)}")
+        return wanted
+    root = submitted_dir(course_dir)
+    present: set[str] = set()
+    for student in _subfolders(root):
+        present.update(a for a in _subfolders(root / student) if a in registered)
+        if len(present) == len(registered):
+            break
+    if not present:
+        raise InputError(f"「{root}」に採点できる提出物がありません（登録済みの課題: {', '.join(registered)}）。")
+    return sorted(present)
+
+
+def iter_submissions(course_dir: str | os.PathLike, assignments: list[str], students: Iterable[str] | None = None) -> Iterator[Submission]:
+    """Every (student, assignment) to grade, students sorted; a missing folder is a Submission with a status."""
+    root = submitted_dir(course_dir)
+    registered = {e.assignment for e in all_exercises().values()}
+    for student in student_ids(course_dir) if students is None else students:
+        folder = root / student
+        present = set(_subfolders(folder))
+        empty = not (present & registered)
+        for assignment in assignments:
+            status = None
+            if empty:
+                status = "no_assignment"
+            elif assignment not in present:
+                status = "not_submitted"
+            yield Submission(student, assignment, str(folder / assignment), status)
+
+
+# ---------------------------------------------------------------- reading and grading
+
+
+def _why_unreadable(path: Path, error: answers.CorruptAnswers) -> tuple[str, str]:
+    """(status, short Japanese reason) for a file answers.read() rejected."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return "unreadable_file", e.strerror or str(e)
+    if not raw.strip():
+        return "empty_file", "中身がありません"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return "not_utf8", f"{e.start + 1} バイト目から UTF-8 として読めません"
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as e:
+        return "corrupt_file", f"{e.lineno} 行 {e.colno} 列で JSON として読めません: {e.msg}"
+    return "corrupt_file", str(error).replace(str(path), path.name)
+
+
+def load_answers(folder: str | os.PathLike) -> tuple[dict, str | None, str]:
+    """(stored answers, problem status or None, short reason) for one submission folder.
+
+    Parsing is answers.read(), the very function the grade cells use, so a file the
+    notebooks cannot read is one this cannot read either.
+    """
+    path = Path(folder) / answers.FILENAME
+    try:
+        stored = answers.read(path)
+    except answers.CorruptAnswers as e:
+        return ({}, *_why_unreadable(path, e))
+    except OSError as e:
+        return {}, "unreadable_file", e.strerror or str(e)
+    if not stored and not path.exists():
+        return {}, "missing_file", ""
+    return stored, None, ""
+
+
+_ANSWER_CELL = re.compile(r"q(\d+)-answer")
+
+
+def _literal(source: str, name: str) -> str | None:
+    """The string last assigned to ``name`` at the top level of a cell, read without running it."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None  # in the kernel the cell fails too, and the grade cells find no answer
+    value = None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            constant = node.value
+            value = constant.value if isinstance(constant, ast.Constant) and isinstance(constant.value, str) else None
+    return value
+
+
+def notebook_answers(folder: str | os.PathLike) -> dict[int, str]:
+    """The literal replies typed in the answer cells (grade id ``q<n>-answer``) of the
+    submitted notebooks: {n: text}. A notebook that cannot be read gives nothing."""
+    found: dict[int, str] = {}
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_bytes().decode("utf-8")).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        for cell in cells if isinstance(cells, list) else []:
+            grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id", "") if isinstance(cell, dict) else ""
+            match = _ANSWER_CELL.fullmatch(str(grade_id))
+            if match and cell.get("cell_type") == "code":
+                source = cell.get("source", "")
+                source = "".join(source) if isinstance(source, list) else str(source)
+                text = _literal(source, f"ANSWER_Q{match[1]}")
+                if text is not None:
+                    found[int(match[1])] = text
+    return found
+
+
+def answer_text(entry: dict | None, fallback: str | None) -> tuple[str | None, str]:
+    """(text to grade, source), as graders.grading.answer_for chooses it: the saved text
+    if it is not blank, else the notebook's literal, both stripped; (None, "") if neither."""
+    saved = (entry or {}).get("text") or ""
+    if isinstance(saved, str) and saved.strip():
+        return saved.strip(), FROM_FILE
+    if isinstance(fallback, str) and fallback.strip():
+        return fallback.strip(), FROM_NOTEBOOK
+    return None, ""
+
+
+def criterion_title(criterion_id: str) -> str:
+    """The Japanese name of a criterion (or of the genuine-reply check)."""
+    from .rubric import CRITERIA
+
+    return GENUINE_TITLE if criterion_id == GENUINE else CRITERIA.get(criterion_id, (criterion_id,))[0]
+
+
+def criteria_of(exercise: Exercise) -> list[tuple[str, int]]:
+    """(criterion id, points) of an exercise, as its notebook grades it: the scenario's
+    criteria, then the hidden genuine-reply check."""
+    return [(c.id, c.points) for c in get_scenario(exercise.scenario).criteria] + [(GENUINE, genuine_points())]
+
+
+def _zero_rows(sub: Submission, exercise: Exercise, status: str, detail: str = "") -> list[Row]:
+    message = PROBLEMS[status] + (f"（{detail}）。" if detail else "。")
+    return [Row(sub.student, sub.assignment, exercise.id, c, False, 0, p, message, status, "") for c, p in criteria_of(exercise)]
+
+
+def grade_exercise(sub: Submission, exercise: Exercise, text: str, status: str, source: str) -> list[Row]:
+    """Rows of one answer: the checker's criteria and the genuine-reply check."""
+    from .checker import check
+    from .integrity import inspect
+
+    try:
+        report = check(text, exercise.scenario)
+    except InputError as e:
+        return _zero_rows(sub, exercise, "invalid_answer", str(e))
+    rows = [
+        Row(sub.student, sub.assignment, exercise.id, c.id, c.passed, c.points, c.max_points, c.message, status, source)
+        for c in report.criteria
+    ]
+    findings = inspect(text, get_scenario(exercise.scenario).bad_reply)
+    points = genuine_points()
+    message = " ".join(f.message for f in findings) or "お客様にそのまま送れる、自分の言葉で書かれた返信です。"
+    rows.append(Row(sub.student, sub.assignment, exercise.id, GENUINE, not findings, 0 if findings else points, points, message, status, source))
+    return rows
+
+
+def grade_submission(sub: Submission) -> list[Row]:
+    """The rows of one submission: one per exercise x criterion of its assignment."""
+    exercises = for_assignment(sub.assignment)
+    if sub.status is not None:
+        return [row for e in exercises for row in _zero_rows(sub, e, sub.status)]
+    stored, problem, detail = load_answers(sub.folder)
+    fallbacks: dict[int, str] | None = None  # the notebook is read only when it is needed
+    rows: list[Row] = []
+    for exercise in exercises:
+        entry = stored.get(exercise.id)
+        text, source = answer_text(entry, None)
+        if text is None:
+            if fallbacks is None:
+                fallbacks = notebook_answers(sub.folder)
+            text, source = answer_text(None, fallbacks.get(exercise.number))
+        status = problem or (GRADED if source == FROM_FILE else "no_answer")
+        if text is None:
+            rows.extend(_zero_rows(sub, exercise, status, detail if problem else ""))
+        else:
+            rows.extend(grade_exercise(sub, exercise, text, status, source))
+    return rows
+
+
+def _grade_batch(batch: list[Submission]) -> list[list[Row]]:
+    return [grade_submission(sub) for sub in batch]
+
+
+def _warm_up() -> None:
+    """Load the dictionary and rules once per worker process, not once per answer."""
+    from .checker import check
+
+    check("ご迷惑をおかけし、申し訳ございません。", "generic")
+
+
+def _batches(items: Iterable[Submission], size: int) -> Iterator[list[Submission]]:
+    batch: list[Submission] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def grade(submissions: Iterable[Submission], jobs: int = 1, batch_size: int = 32) -> Iterator[list[Row]]:
+    """The rows of each submission, in input order; ``jobs`` > 1 grades in a process pool.
+
+    At most a few batches per worker are in flight, so neither the queue of work nor the
+    finished results pile up in memory.
+    """
+    if jobs <= 1:
+        for sub in submissions:
+            yield grade_submission(sub)
+        return
+    # fork: workers inherit the imported package; each then loads Sudachi once (_warm_up).
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_warm_up) as pool:
+        pending: deque = deque()
+        for batch in _batches(submissions, batch_size):
+            pending.append(pool.submit(_grade_batch, batch))
+            if len(pending) >= 3 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+__all__ = [
+    "COLUMNS",
+    "GRADED",
+    "PROBLEMS",
+    "STATUSES",
+    "Row",
+    "Submission",
+    "criterion_title",
+    "grade",
+    "grade_submission",
+    "iter_submissions",
+    "load_answers",
+    "select_assignments",
+    "student_ids",
+]

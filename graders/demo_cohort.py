@@ -1,0 +1,412 @@
+"""A synthetic cohort in a copy of the course directory, deterministic for a seed.
+
+    python -m graders demo-cohort --learners N --out DIR [--seed S] [--assignment ID ...]
+
+DIR gets nbgrader_config.py, solutions/ and exercises/ of the course, and for each learner
+submitted/<student>/<assignment>/ with the release notebook, nbgrader's timestamp.txt and an
+answers.json holding an attempt history over several days. Replies are built from varied
+fragments (graders/cohort_fragments.toml, plus each scenario's company-rule examples and
+model answer): strong learners apologise first, ask the reason and offer an alternative;
+weak ones explain first, refuse flatly, deny the customer or promise what the rules
+forbid. A few learners copy another's answer, and a few files are broken the ways real
+ones are (missing, empty, Shift_JIS, truncated; a student folder with no assignment).
+What was injected is listed in DIR/demo-cohort.json, so tests and the report can check it.
+
+Each learner draws from their own random stream (seeded by seed and student id), so the
+same seed gives byte-identical files, and generation never runs the checker (it stays
+fast enough for the 100,000-answer benchmark). Demo attempts carry no stored score: the
+report re-grades every attempt, because a stored score is never evidence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import random
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+
+from . import answers
+from .errors import InputError
+from .exercises import Exercise, all_exercises, for_assignment
+from .scenarios import Scenario, get_scenario
+
+MANIFEST = "demo-cohort.json"
+# The course a demo copies: this package's repository, when it is one (an editable install).
+PACKAGE_COURSE_DIR = Path(__file__).resolve().parent.parent
+COURSE_FILES = ("nbgrader_config.py",)
+COURSE_FOLDERS = ("solutions", "exercises")  # nbgrader source and release (DESIGN.md)
+SKIPPED = shutil.ignore_patterns("answers.json*", "*.corrupt-*", ".ipynb_checkpoints", "__pycache__")
+
+# The first assignment opens on a Monday morning in Tokyo; each later one a week after.
+FIRST_RELEASE = datetime(2026, 4, 6, 9, 0, tzinfo=timezone(timedelta(hours=9)))
+# Share of learners given each injected problem (at least one learner each).
+PROBLEM_SHARES = {"missing_file": 0.015, "empty_file": 0.01, "not_utf8": 0.01, "corrupt_file": 0.015, "no_assignment": 0.005}
+NOT_SUBMITTED_SHARE = 0.03  # a learner skips one assignment
+NO_ANSWER_SHARE = 0.03  # a learner leaves one exercise unanswered
+COPY_SHARE = 0.025  # a learner copies someone's final answer for one exercise
+
+# What each criterion wants present (good) and absent (bad), by act kind.
+GOOD_KINDS = {
+    "apology_before_explanation": ("apology", "cause"),
+    "remedy_before_cause": ("remedy", "cause"),
+    "asks_reason": ("reason_question",),
+    "proposes_alternative": ("alternative",),
+    "thanks": ("thanks",),
+    "states_next_step": ("remedy",),
+}
+BAD_KINDS = {
+    "proposes_alternative": ("refusal",),
+    "within_rules": ("forbidden_promise",),
+    "no_denial": ("denial",),
+    "no_pressure": ("pressure",),
+    "no_excuse": ("excuse",),
+    "apology_before_explanation": ("excuse",),
+}
+# A careful reply's order, and the explain-first order of a hurried one.
+GOOD_ORDER = ("neutral", "thanks", "apology", "empathy", "reason_question", "remedy", "alternative", "cause", "prevention", "closing")
+EXPLAIN_FIRST = ("cause", "excuse", "refusal", "remedy", "denial", "forbidden_promise", "pressure", "alternative", "reason_question", "apology", "closing")
+CONNECTIVES = ("", "", "", "また、", "なお、", "つきましては、")
+
+
+# ---------------------------------------------------------------- fragments
+
+
+@functools.cache
+def _fragment_file() -> dict:
+    text = (resources.files("graders") / "cohort_fragments.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() + "。" for s in re.split(r"[。\n]+", text) if s.strip()]
+
+
+def _as_sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith(("。", "？", "?", "！")) else text + "。"
+
+
+@functools.cache
+def fragment_pools(scenario_id: str) -> dict[str, tuple[str, ...]]:
+    """Fragments by act kind for one scenario: generic pools, the scenario's own pools,
+    and the must-match examples of its company rules (so its alternatives and forbidden
+    promises sound like its own)."""
+    data = _fragment_file()
+    pools: dict[str, list[str]] = {kind: list(frags) for kind, frags in data["generic"].items()}
+    for kind, frags in data.get("scenario", {}).get(scenario_id, {}).items():
+        # A scenario's own fragments come first and are drawn twice as often.
+        pools[kind] = list(frags) * 2 + pools.get(kind, [])
+    for rule in get_scenario(scenario_id).rules:
+        pools.setdefault(rule.kind, []).extend(_as_sentence(e.text) for e in rule.must_match)
+    return {kind: tuple(frags) for kind, frags in pools.items() if frags}
+
+
+# ---------------------------------------------------------------- one reply
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a learner of a given skill puts in a reply, decided per draft."""
+
+    wanted: tuple[str, ...]  # act kinds the scenario's criteria reward
+    avoided: tuple[str, ...]  # act kinds they penalise
+
+
+def plan_for(scenario: Scenario) -> Plan:
+    ids = [c.id for c in scenario.criteria]
+    wanted = tuple(dict.fromkeys(k for c in ids for k in GOOD_KINDS.get(c, ())))
+    avoided = tuple(dict.fromkeys(k for c in ids for k in BAD_KINDS.get(c, ())))
+    return Plan(wanted, avoided)
+
+
+def compose(rng: random.Random, scenario: Scenario, skill: float) -> str:
+    """One reply by a learner of ``skill`` (0 weak .. 1 strong), from varied fragments."""
+    pools = fragment_pools(scenario.id)
+    plan = plan_for(scenario)
+    kinds: list[str] = []
+    for kind in plan.wanted:
+        if rng.random() < min(0.98, 0.15 + 0.95 * skill):
+            kinds.append(kind)
+    for kind in plan.avoided:
+        if rng.random() < 0.75 * (1 - skill) ** 1.3:
+            kinds.append(kind)
+    for kind, share in (("neutral", 0.5), ("empathy", 0.6 * skill), ("prevention", 0.5 * skill), ("closing", 0.45)):
+        if rng.random() < share:
+            kinds.append(kind)
+    if rng.random() < 0.25 * (1 - skill):  # a hurried learner apologises at the very end
+        kinds.append("apology")
+    kinds = [k for k in dict.fromkeys(kinds) if pools.get(k)]
+    if not kinds:
+        kinds = ["refusal" if pools.get("refusal") else "neutral"]
+    if rng.random() < skill**0.6:
+        order = GOOD_ORDER
+    elif rng.random() < 0.6:
+        order = EXPLAIN_FIRST
+    else:
+        order = tuple(rng.sample(sorted(set(GOOD_ORDER) | set(EXPLAIN_FIRST)), k=len(set(GOOD_ORDER) | set(EXPLAIN_FIRST))))
+    kinds.sort(key=lambda k: order.index(k) if k in order else len(order))
+    parts = []
+    for i, kind in enumerate(kinds):
+        fragment = rng.choice(pools[kind])
+        if i and kind not in ("closing", "apology") and rng.random() < 0.3:
+            fragment = rng.choice(CONNECTIVES) + fragment
+        parts.append(fragment)
+    joiner = "\n" if rng.random() < 0.35 else ""
+    return joiner.join(parts)
+
+
+def first_draft(rng: random.Random, scenario: Scenario, skill: float) -> str:
+    """A first attempt: often the bad reply itself, lightly touched, as learners start."""
+    if scenario.bad_reply and rng.random() < 0.35:
+        sentences = _sentences(scenario.bad_reply)
+        if rng.random() < 0.5:
+            sentences.insert(0, rng.choice(fragment_pools(scenario.id).get("apology", ("すみません。",))))
+        return "".join(sentences)
+    return compose(rng, scenario, skill)
+
+
+def lightly_edited(rng: random.Random, text: str) -> str:
+    """A copied answer with the small edits people make to hide a copy."""
+    edits = [("いたします", "致します"), ("。", "。\n"), ("ございません", "ありません"), ("ご", "御")]
+    old, new = rng.choice(edits)
+    return text.replace(old, new, 1) if old in text else text + "\nよろしくお願いいたします。"
+
+
+# ---------------------------------------------------------------- one learner
+
+
+@dataclass(frozen=True)
+class Learner:
+    id: str
+    skill: float  # final skill, 0..1
+    stuck: bool  # makes attempts without getting better
+
+
+def make_learner(seed: int, index: int) -> Learner:
+    rng = random.Random(f"{seed}:learner:{index}")
+    skill = rng.betavariate(2.4, 1.7)
+    return Learner(f"learner-{index + 1:04d}", skill, rng.random() < 0.08)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def attempt_history(rng: random.Random, learner: Learner, exercise: Exercise, opened: datetime) -> dict:
+    """The answers.json entry of one exercise: drafts over several days, improving (or not)."""
+    scenario = get_scenario(exercise.scenario)
+    count = 1 + min(7, int(rng.expovariate(0.55 if learner.skill < 0.5 or learner.stuck else 0.9)))
+    if learner.stuck:
+        count = max(count, 4)
+    start_skill = learner.skill if learner.stuck else learner.skill * rng.uniform(0.2, 0.8)
+    moment = opened + timedelta(hours=rng.uniform(0, 72))
+    attempts = []
+    for n in range(count):
+        progress = n / (count - 1) if count > 1 else 1.0
+        skill = start_skill + (learner.skill - start_skill) * progress
+        # Learners who go on to rewrite often start from the bad reply itself.
+        text = first_draft(rng, scenario, skill) if n == 0 and count > 1 else compose(rng, scenario, skill)
+        event = "check" if rng.random() < 0.7 or n == count - 1 else "autosave"
+        attempts.append({"time": _iso(moment), "event": event, "text": text})
+        # Most retries come minutes apart; some after a night's sleep.
+        moment += timedelta(minutes=rng.uniform(2, 40)) if rng.random() < 0.7 else timedelta(hours=rng.uniform(8, 40))
+    return {"text": attempts[-1]["text"], "updated": attempts[-1]["time"], "attempts": attempts}
+
+
+# ---------------------------------------------------------------- the cohort
+
+
+def default_course_dir() -> Path:
+    return PACKAGE_COURSE_DIR if (PACKAGE_COURSE_DIR / "nbgrader_config.py").is_file() else Path.cwd()
+
+
+def copy_course(course_dir: Path, out: Path) -> None:
+    """nbgrader_config.py, source and release of the course (no answers, no gradebook)."""
+    for name in COURSE_FILES:
+        if (course_dir / name).is_file():
+            shutil.copy2(course_dir / name, out / name)
+    for name in COURSE_FOLDERS:
+        if (course_dir / name).is_dir():
+            shutil.copytree(course_dir / name, out / name, ignore=SKIPPED)
+
+
+def _problem_plan(seed: int, learners: int, assignments: list[str]) -> dict[str, dict[str, str]]:
+    """Which learner gets which injected problem, in which assignment: {kind: {student: assignment}}."""
+    rng = random.Random(f"{seed}:problems")
+    ids = [f"learner-{i + 1:04d}" for i in range(learners)]
+    pool = rng.sample(ids, k=len(ids))
+    plan: dict[str, dict[str, str]] = {}
+    for kind, share in PROBLEM_SHARES.items():
+        chosen = [pool.pop() for _ in range(max(1, round(learners * share))) if len(pool) > 1]
+        plan[kind] = {s: ("" if kind == "no_assignment" else rng.choice(assignments)) for s in chosen}
+    for kind, share in (("not_submitted", NOT_SUBMITTED_SHARE), ("no_answer", NO_ANSWER_SHARE)):
+        # With one assignment, skipping it is the no_assignment case above.
+        wanted = round(learners * share) if kind != "not_submitted" or len(assignments) > 1 else 0
+        chosen = rng.sample(pool, k=min(len(pool), wanted))
+        plan[kind] = {s: rng.choice(assignments) for s in sorted(chosen)}
+    return plan
+
+
+def _copy_plan(seed: int, learners: int, exercises: list[Exercise], problems: dict) -> list[dict]:
+    """Who copies whose final answer; only learners whose files are intact, so every
+    listed copy is really there to be found."""
+    rng = random.Random(f"{seed}:copies")
+    troubled = {s for who in problems.values() for s in who}
+    clean = [f"learner-{i + 1:04d}" for i in range(learners) if f"learner-{i + 1:04d}" not in troubled]
+    if len(clean) < 2:
+        return []
+    copies: list[dict] = []
+    used: set[tuple[str, str]] = set()  # (learner, exercise) already in a copy: no chains
+    for _ in range(max(1, round(learners * COPY_SHARE))):
+        source, target = rng.sample(clean, 2)
+        exercise = rng.choice(exercises).id
+        if (source, exercise) in used or (target, exercise) in used:
+            continue
+        used.update({(source, exercise), (target, exercise)})
+        copies.append({"from": source, "to": target, "exercise": exercise, "exact": rng.random() < 0.5})
+    return copies
+
+
+def _broken_bytes(kind: str, entries: dict) -> bytes | None:
+    """answers.json as a real broken file looks; None means no file at all."""
+    payload = json.dumps({"version": answers.VERSION, "answers": entries}, ensure_ascii=False, indent=1)
+    if kind == "missing_file":
+        return None
+    if kind == "empty_file":
+        return b""
+    if kind == "not_utf8":  # saved again from an editor set to Shift_JIS
+        return payload.encode("shift_jis", errors="replace")
+    if kind == "corrupt_file":  # cut off mid-write (before the atomic store existed)
+        return payload[: len(payload) * 2 // 3].encode("utf-8")
+    raise ValueError(kind)
+
+
+def build_cohort(
+    out: str | os.PathLike,
+    learners: int,
+    seed: int = 0,
+    assignments: list[str] | None = None,
+    course_dir: str | os.PathLike | None = None,
+    link_notebooks: bool = False,
+) -> dict:
+    """Write the demo cohort to ``out`` (which must not exist or be empty); return the manifest.
+
+    ``link_notebooks`` hard-links the release notebooks instead of copying them (the
+    benchmarks' 100,000-answer cohort); never use it for a cohort someone will edit.
+    """
+    if learners < 1:
+        raise InputError("--learners は 1 以上の整数で指定してください。")
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise InputError(f"「{out}」はすでにあり、空ではありません。上書きはしないので、新しいフォルダ名を指定してください。")
+    registered = sorted({e.assignment for e in all_exercises().values()})
+    chosen = list(dict.fromkeys(assignments)) if assignments else registered
+    unknown = [a for a in chosen if a not in registered]
+    if unknown:
+        raise InputError(f"課題「{'、'.join(unknown)}」は登録されていません。登録済みの課題: {', '.join(registered)}")
+    exercises = [e for a in chosen for e in for_assignment(a)]
+    for exercise in exercises:
+        get_scenario(exercise.scenario)  # an unknown scenario fails before anything is written
+    course = Path(course_dir) if course_dir is not None else default_course_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    copy_course(course, out)
+
+    problems = _problem_plan(seed, learners, chosen)
+    copies = _copy_plan(seed, learners, exercises, problems)
+    copied_into = {(c["to"], c["exercise"]): c for c in copies}
+    sources = {(c["from"], c["exercise"]) for c in copies}
+    final_texts: dict[tuple[str, str], str] = {}  # only the few answers someone copies
+    # Learners who are copied from are written first, so the copy can use their text.
+    copied_from = {s for s, _ in sources}
+    order = sorted(range(learners), key=lambda i: (f"learner-{i + 1:04d}" not in copied_from, i))
+    for index in order:
+        learner = make_learner(seed, index)
+        rng = random.Random(f"{seed}:answers:{learner.id}")
+        folder = out / "submitted" / learner.id
+        folder.mkdir(parents=True)
+        if learner.id in problems["no_assignment"]:
+            continue
+        for assignment in chosen:
+            if problems["not_submitted"].get(learner.id) == assignment:
+                continue
+            opened = FIRST_RELEASE + timedelta(days=7 * registered.index(assignment))
+            entries = {}
+            for exercise in for_assignment(assignment):
+                entry = attempt_history(rng, learner, exercise, opened)
+                copy = copied_into.get((learner.id, exercise.id))
+                if copy is not None and (copy["from"], exercise.id) in final_texts:
+                    text = final_texts[(copy["from"], exercise.id)]
+                    text = text if copy["exact"] else lightly_edited(rng, text)
+                    entry["attempts"].append({"time": entry["updated"], "event": "check", "text": text})
+                    entry["text"] = text
+                if (learner.id, exercise.id) in sources:
+                    final_texts[(learner.id, exercise.id)] = entry["text"]
+                if problems["no_answer"].get(learner.id) == assignment and len(entries) == 0:
+                    continue  # the first exercise of this assignment left unanswered
+                entries[exercise.id] = entry
+            _write_submission(folder / assignment, assignment, entries, problems, learner.id, out, link_notebooks)
+    manifest = {
+        "generator": "python -m graders demo-cohort",
+        "seed": seed,
+        "learners": learners,
+        "assignments": chosen,
+        "problems": {kind: [[s, a] for s, a in sorted(who.items())] for kind, who in problems.items()},
+        "copies": copies,
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return manifest
+
+
+def _write_submission(folder: Path, assignment: str, entries: dict, problems: dict, student: str, out: Path, link: bool) -> None:
+    folder.mkdir()
+    release = out / "exercises" / assignment / f"{assignment}.ipynb"
+    if release.is_file():
+        target = folder / release.name
+        if link:
+            os.link(release, target)
+        else:
+            shutil.copyfile(release, target)
+    last = max((e["updated"] for e in entries.values()), default=_iso(FIRST_RELEASE))
+    stamp = datetime.fromisoformat(last).astimezone(timezone.utc)
+    # nbgrader's own format for the submission time (read by autograde for late penalties).
+    (folder / "timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
+    kind = next((k for k in ("missing_file", "empty_file", "not_utf8", "corrupt_file") if problems[k].get(student) == assignment), None)
+    if kind is None:
+        payload = json.dumps({"version": answers.VERSION, "answers": entries}, ensure_ascii=False, indent=1)
+        (folder / answers.FILENAME).write_text(payload, encoding="utf-8")
+        return
+    data = _broken_bytes(kind, entries)
+    if data is not None:
+        (folder / answers.FILENAME).write_bytes(data)
+
+
+# ---------------------------------------------------------------- command
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--learners", type=int, required=True, metavar="N", help="受講者の人数")
+    parser.add_argument("--out", required=True, metavar="DIR", help="作成するコースフォルダ（存在しないか空のフォルダ）")
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="乱数の種（同じ種なら同じ内容。既定: 0）")
+    parser.add_argument("--assignment", nargs="+", action="extend", metavar="ID", help="含める課題（既定: 登録済みの課題すべて）")
+    parser.add_argument("--course-dir", default=None, metavar="DIR", help="写すコースフォルダ（既定: この講座のリポジトリ）")
+
+
+def run(args: argparse.Namespace) -> int:
+    manifest = build_cohort(args.out, args.learners, args.seed, args.assignment, args.course_dir)
+    injected = sum(len(v) for v in manifest["problems"].values())
+    print(
+        f"{args.out} に受講者 {manifest['learners']} 人 x 課題 {len(manifest['assignments'])} 件のデモを作りました"
+        f"（種 {manifest['seed']}、仕込んだ問題 {injected} 件、写した回答 {len(manifest['copies'])} 件: {MANIFEST} を参照）。"
+    )
+    return 0
+
+
+__all__ = ["MANIFEST", "build_cohort", "compose", "configure", "fragment_pools", "make_learner", "run"]
