@@ -154,10 +154,22 @@ def no_excuse(ctx: Context) -> Verdict:
     return Verdict(False, f"{_quote(excuses[0])}はこちらの都合による言い訳です。お客様には関係のないことなので削り、これから何をするかを伝えましょう。", _span(*excuses))
 
 
+def _looks_ahead(act: Act) -> bool:
+    """A prevention step, or a remedy still to come (お届けいたします), not one done (お送りしました)."""
+    if act.kind == "prevention":
+        return True
+    text = act.text.rstrip("、，, ")
+    return text.endswith("ます") and not text.endswith(("ております", "ています", "てます"))
+
+
 def states_next_step(ctx: Context) -> Verdict:
-    remedy = ctx.first("remedy", "prevention")
-    if remedy:
-        return Verdict(True, f"{_quote(remedy)}と、これから何をするかを伝えています。", _span(remedy))
+    """Passes iff the reply promises a next action: a remedy still to come or a prevention step."""
+    ahead = [a for a in ctx.of("remedy", "prevention") if _looks_ahead(a)]
+    if ahead:
+        return Verdict(True, f"{_quote(ahead[0])}と、これから何をするかを伝えています。", _span(ahead[0]))
+    done = ctx.first("remedy")
+    if done:
+        return Verdict(False, f"{_quote(done)}はすでにしたことです。これから何を、いつまでにするのかも書きましょう（例:「資料は今週金曜日までにお届けいたします」「今後は毎週、進み具合をご報告いたします」）。", _span(done))
     return Verdict(False, "これから何をするのかが書かれていません。「今後は週に一度、進捗をご報告いたします」のように、具体的な次の行動を約束しましょう。")
 
 
