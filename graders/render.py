@@ -273,7 +273,10 @@ def scenario_html(scenario: "Scenario", exercise_id: str | None = None) -> str:
         parts.append(f' <span style="font-weight:normal;font-size:80%;opacity:0.65">（{escape(exercise_id)}）</span>')
     parts.append("</div>")
     if scenario.situation:
-        parts.append(f'<div class="outai-situation"><b>状況:</b> {escape(scenario.situation)}</div>')
+        # pre-wrap keeps the author's line breaks (letters, rule lists) and adds no spaces.
+        parts.append(
+            f'<div class="outai-situation"><b>状況:</b><div style="white-space:pre-wrap">{escape(scenario.situation)}</div></div>'
+        )
     if scenario.customer:
         parts.append(
             '<div class="outai-customer" style="margin-top:4px"><b>お客様の言葉:</b>'
