@@ -42,7 +42,7 @@ SETUP = code(
 
     from graders import check
     from graders.form import RewriteForm
-    from graders.render import scenario_html, structure_html
+    from graders.render import criteria_html, scenario_html, score_html, structure_html
     from graders.scenarios import get_scenario
     """
 )
@@ -73,20 +73,22 @@ def practice(exercise_id: str, scenario_id: str) -> Cell:
 
 
 def next_steps(assignment: str, next_lesson: tuple[str, str] | None) -> Cell:
-    link = f"../exercises/{assignment}/{assignment}.ipynb"
-    text = f"""
-    ## 次へ
-
-    お疲れさまでした。採点される課題に進みましょう。
-
-    - 課題ノートブック: [{assignment}]({link})（`exercises/{assignment}/{assignment}.ipynb`）
-
-    課題のフォームで書いた返信は、課題と同じフォルダーの answers.json に保存され、講師の採点にもそのまま使われます。
-    """
+    """The lesson's last cell: its graded exercise, the next lesson, the way back."""
+    lines = [
+        "## 次へ",
+        "",
+        "お疲れさまでした。採点される課題に進みましょう。",
+        "",
+        f"- **課題**: [{assignment}](../exercises/{assignment}/{assignment}.ipynb)（`exercises/{assignment}/{assignment}.ipynb`）",
+    ]
     if next_lesson:
-        text += f"\n- 次のレッスン: [{next_lesson[1]}]({next_lesson[0]})\n"
-    text += "\n[講座のトップ（00-start）に戻る](00-start.ipynb)"
-    return md(text)
+        lines.append(f"- **次のレッスン**: [{next_lesson[1]}]({next_lesson[0]})")
+    lines += [
+        "- [講座のトップ（00-start）に戻る](00-start.ipynb)",
+        "",
+        "課題のフォームで書いた返信は、課題と同じフォルダーの `answers.json` に保存され、講師の採点にもそのまま使われます。",
+    ]
+    return ("markdown", "\n".join(lines))
 
 
 LESSON_TABLE = """
@@ -139,7 +141,7 @@ START = [
         from graders import check
         from graders.form import RewriteForm
         from graders.progress import progress_chart, progress_table, progress_view
-        from graders.render import legend_html, structure_html
+        from graders.render import legend_html
         from graders.report import ACT_NAMES
         """
     ),
@@ -160,7 +162,13 @@ START = [
         """
         ためしに、ひとつ返信を採点してみましょう。`check(返信, シナリオ)` は、返信を指定したシナリオ（場面）の観点で採点します。ここではシナリオ `"outage-apology"`（こちらのミスで起きた障害のお詫び）を使います。
 
-        まず、**返信の流れ**を見ます。いちばん上の段は、見つかった発話行為を、返信に出てくる順に左から並べたものです。その下の帯は、それぞれが返信全体のどのあたりにあるかを示し、いちばん下は、返信の文章そのものに色を付けたものです。
+        結果は、上から次の順に表示されます。
+
+        1. **得点**
+        2. **観点ごとの結果** — ✓（できている）か ✗（まだ）か、その理由
+        3. **次にすること**
+        4. **返信の流れ** — 見つかった発話行為を、返信に出てくる順に左から並べたもの。その下の帯は、それぞれが返信全体のどのあたりにあるかを示します
+        5. **返信の本文** — 文章そのものに、発話行為の色を付けたもの
         """
     ),
     code(
@@ -168,22 +176,12 @@ START = [
         my_reply = "設定の誤りが原因で止まっていました。すでに復旧いたしました。ご迷惑をおかけし、申し訳ございません。"
 
         report = check(my_reply, "outage-apology")
-        HTML(structure_html(report))
-        """
-    ),
-    md(
-        """
-        次に、採点の結果です。観点ごとに ✓（できている）か ✗（まだ）か、その理由、次にすることが表示されます。
-        """
-    ),
-    code(
-        """
         report
         """
     ),
     md(
         """
-        この返信は、お詫びの言葉が最後に置かれています。上のセルの `my_reply` を書き換えて、お詫びを先頭に移してから、もう一度二つのセルを実行してみてください。結果がどう変わるでしょうか。
+        この返信は、お詫びの言葉が最後に置かれています。上のセルの `my_reply` を書き換えて、お詫びを先頭に移してから、もう一度セルを実行してみてください。結果がどう変わるでしょうか。
 
         > **ウィジェットが使えない環境の方へ**（VS Code やターミナルなど）: `print(check(返信, "シナリオ"))` で、同じ採点結果を文字で確認できます。課題ノートブックには、フォームを使わずに回答する方法も書かれています。
         """
@@ -324,7 +322,7 @@ APOLOGY_ORDER = [
         採点の結果も見てみましょう。
         """
     ),
-    code("bad"),
+    code("HTML(score_html(bad) + criteria_html(bad))"),
     md(
         """
         ## 良い返信
@@ -333,7 +331,7 @@ APOLOGY_ORDER = [
         """
     ),
     show_flow("good", "scenario.model_answer", "scenario.id"),
-    code("good"),
+    code("HTML(score_html(good) + criteria_html(good))"),
     md(
         """
         ## ためしてみましょう: 同じ文でも、並べる順番で変わる
@@ -414,7 +412,7 @@ ASKING_REASON = [
 
         社長が「将来はともかく、今は時間をかけるつもりはありません」と重ねて伝えても、「そうおっしゃらずに、一度お会いするだけでも。こちらも勉強させていただきますので」と引きません。「お会いするのは構いませんが、すぐに購入することはありません」と答えると、今度は「では今後も、ご案内をお送りしてよろしいでしょうか」。これも「今は必要ありません」と断られると、営業担当者は、いら立ちのにじむ声で「……わかりました。ありがとうございました」と言い、そのまま電話を切ってしまいました。
 
-        社長はあとでこのやり取りを振り返り、「サービスがどれほど魅力的でも、この会社の客になることはないだろう」と書いています。
+        社長はあとでこのやり取りを振り返って、サービスそのものがどれほど魅力的でも、この会社の客になることはないだろう、と書いています。
         """
     ),
     md(
@@ -467,7 +465,7 @@ ASKING_REASON = [
         """
     ),
     show_flow("bad", "scenario.bad_reply", "scenario.id"),
-    code("bad"),
+    code("HTML(score_html(bad) + criteria_html(bad))"),
     md(
         """
         ## 良い返信
@@ -476,7 +474,7 @@ ASKING_REASON = [
         """
     ),
     show_flow("good", "scenario.model_answer", "scenario.id"),
-    code("good"),
+    code("HTML(score_html(good) + criteria_html(good))"),
     md(
         """
         ## ためしてみましょう: 「理由に触れる」と「理由を尋ねる」の違い
@@ -563,7 +561,7 @@ ALTERNATIVES = [
         - **理由を知らないまま、代わりの方法を並べた** — 直営店、営業所止め、時間の調整。どれも筋の通った案でしたが、お客様の本当の目的（退職の日に、お礼の品を職場で配ること）に合っていなかったので、響きませんでした。
         - **心の中で「もっと早く言ってくれれば」と思っていた** — 口に出さなくても、そうした気持ちは声の調子に表れます。
 
-        では反対に、ルールを曲げて「今日中に何とかします」と約束していたらどうでしょう。守れなければ、お客様をもっと深く失望させます。守れたとしても、例外を作らないという会社の方針——大勢のお客様に同じ早さで確実にお届けするための決まり——を崩してしまいます。
+        では反対に、ルールを曲げて「今日中に何とかします」と約束していたらどうでしょう。守れなければ、お客様をもっと深く失望させます。守れたとしても、例外を作らないという会社の方針——決まった仕事を効率よく回し、すべてのお客様に確実にお届けするための決まり——を、自分の判断で崩すことになります。
 
         ## 原則: 理由を尋ねる → 理由に合わせる → ルールの中で提案する
 
@@ -584,7 +582,7 @@ ALTERNATIVES = [
     ),
     show_scenario("scenario", "same-day-shipping"),
     show_flow("bad", "scenario.bad_reply", "scenario.id"),
-    code("bad"),
+    code("HTML(score_html(bad) + criteria_html(bad))"),
     md(
         """
         ## 良い返信
@@ -593,7 +591,7 @@ ALTERNATIVES = [
         """
     ),
     show_flow("good", "scenario.model_answer", "scenario.id"),
-    code("good"),
+    code("HTML(score_html(good) + criteria_html(good))"),
     md(
         """
         ## ためしてみましょう: 「できません」は約束ではない
@@ -609,8 +607,9 @@ ALTERNATIVES = [
         ]
         for reply in replies:
             report = check(reply, "same-day-shipping")
+            rules = report.criterion("within_rules")
             display(HTML(structure_html(report)))
-            display(HTML(f"<p>会社のルールを守る: {'✓' if report.criterion('within_rules').passed else '✗'}</p><hr>"))
+            print(f"{rules.title}: {'✓' if rules.passed else '✗'}  {rules.message}")
         """
     ),
     md(
@@ -686,7 +685,7 @@ CUSTOMER_NEEDS = [
     ),
     show_scenario("scenario", "scope-request"),
     show_flow("bad", "scenario.bad_reply", "scenario.id"),
-    code("bad"),
+    code("HTML(score_html(bad) + criteria_html(bad))"),
     md(
         """
         ## 良い返信
@@ -695,7 +694,7 @@ CUSTOMER_NEEDS = [
         """
     ),
     show_flow("good", "scenario.model_answer", "scenario.id"),
-    code("good"),
+    code("HTML(score_html(good) + criteria_html(good))"),
     md(
         """
         ## 練習（採点には含まれません）
@@ -775,7 +774,7 @@ APOLOGY_LETTER = [
     ),
     show_scenario("scenario", "complaint-letter"),
     show_flow("bad", "scenario.bad_reply", "scenario.id"),
-    code("bad"),
+    code("HTML(score_html(bad) + criteria_html(bad))"),
     md(
         """
         ## 良い手紙
@@ -784,7 +783,7 @@ APOLOGY_LETTER = [
         """
     ),
     show_flow("good", "scenario.model_answer", "scenario.id"),
-    code("good"),
+    code("HTML(score_html(good) + criteria_html(good))"),
     md(
         """
         ## 練習（採点には含まれません）
