@@ -8,6 +8,7 @@ boundaries that also work for spoken replies written without 。.
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 
 # Sudachi does not merge these kana/kanji variants (measured; see DESIGN.md), so rules
@@ -50,11 +51,25 @@ class Sentence:
 
 
 @functools.cache
-def _tokenizer():
+def _dictionary():
     # Imported and loaded lazily, once per process: importing graders stays cheap.
-    from sudachipy import Dictionary, SplitMode
+    from sudachipy import Dictionary
 
-    return Dictionary(dict="core").create(SplitMode.C)
+    return Dictionary(dict="core")
+
+
+_local = threading.local()
+
+
+def _tokenizer():
+    # A Sudachi tokenizer refuses to be used by two threads at once ("already in use"),
+    # so each thread gets its own over the one shared dictionary.
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import SplitMode
+
+        tokenizer = _local.tokenizer = _dictionary().create(SplitMode.C)
+    return tokenizer
 
 
 def _chunks(text: str):

@@ -6,3 +6,7 @@ class InputError(ValueError):
 
     ``str(error)`` is a one-line message in Japanese that says what to do.
     """
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: a learner sees one Japanese line.
+        return [str(self)]
