@@ -68,7 +68,7 @@ def _tokenizer():
     if tokenizer is None:
         from sudachipy import SplitMode
 
-        tokenizer = _local.tokenizer = _dictionary().create(SplitMode.C)
+        tokenizer = _local.tokenizer = _dictionary().tokenizer(mode=SplitMode.C)
     return tokenizer
 
 
