@@ -74,6 +74,10 @@ def _tokenizer():
 
 def _chunks(text: str):
     """Yield (offset, piece) pieces under Sudachi's byte limit, cut after line ends or 。."""
+    if len(text) * 4 <= _MAX_CHUNK_BYTES:  # at most 4 UTF-8 bytes a character: fits whole
+        if text:
+            yield 0, text
+        return
     start = 0
     while start < len(text):
         end = start
@@ -99,14 +103,15 @@ def tokenize(text: str) -> list[Token]:
     for offset, piece in _chunks(text):
         for m in tokenizer.tokenize(piece):
             normalized = m.normalized_form()
+            # Positional arguments: a frozen dataclass builds noticeably faster that way.
             tokens.append(
                 Token(
-                    surface=m.surface(),
-                    normalized=VARIANTS.get(normalized, normalized),
-                    dictionary=m.dictionary_form(),
-                    pos=tuple(m.part_of_speech()),
-                    start=offset + m.begin(),
-                    end=offset + m.end(),
+                    m.surface(),
+                    VARIANTS.get(normalized, normalized),
+                    m.dictionary_form(),
+                    tuple(m.part_of_speech()),
+                    offset + m.begin(),
+                    offset + m.end(),
                 )
             )
     return tokens
@@ -133,33 +138,45 @@ def _continues(tok: Token) -> bool:
     return tok.pos[0] in ("助詞", "助動詞", "補助記号") or tok.surface in SOFT_BREAK or tok.surface in _FORMAL_NOUNS
 
 
+# A run-on "sentence" longer than this many tokens (about 250 characters, far beyond any
+# real one) is cut, at its last comma if it has one past the middle. Rules' patterns
+# may backtrack polynomially in a sentence's length: this bounds a check's time.
+MAX_SENTENCE_TOKENS = 120
+_COMMAS = {"、", "，", ","}
+_KEEP_WITH_END = SENTENCE_END | SOFT_BREAK | set("」』）)")
+
+
 def split_sentences(text: str, tokens: list[Token] | None = None) -> list[Sentence]:
     """Split into sentences, also where spoken text has no 。.
 
     A sentence ends at 。！？ and line breaks; at … ・ and full-width spaces; and after
     a polite ending (ます, です, ました, ません, でしょう) or a sentence-final particle
-    when the next token neither is a particle nor an auxiliary.
+    when the next token neither is a particle nor an auxiliary. A sentence longer than
+    MAX_SENTENCE_TOKENS is cut.
     """
     if tokens is None:
         tokens = tokenize(text)
     sentences: list[Sentence] = []
     current: list[Token] = []
 
-    def close():
-        words = [t for t in current if not t.is_space]
+    def close(upto: int | None = None):
+        words = [t for t in current[:upto] if not t.is_space]
         if words:
             sentences.append(Sentence(words[0].start, words[-1].end, tuple(words)))
-        current.clear()
+        del current[:upto]
 
     for i, tok in enumerate(tokens):
         current.append(tok)
+        if len(current) >= MAX_SENTENCE_TOKENS:
+            commas = [j for j in range(len(current) // 2, len(current)) if current[j].surface in _COMMAS]
+            close(commas[-1] + 1 if commas else None)
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if nxt is None:
             break
         hard = tok.surface and tok.surface[-1] in SENTENCE_END
         soft = tok.surface in SOFT_BREAK or (tok.is_space and "\u3000" in tok.surface)
         # Keep a closing bracket or a run of ！？ with the sentence it ends.
-        if (hard or soft) and nxt.surface and (nxt.surface[0] in SENTENCE_END | SOFT_BREAK | set("」』）)")):
+        if (hard or soft) and nxt.surface and nxt.surface[0] in _KEEP_WITH_END:
             continue
         if hard or soft:
             close()
