@@ -1,0 +1,238 @@
+"""Write the nbgrader source notebooks, solutions/<assignment>/<assignment>.ipynb, from data.
+
+The registry (graders/exercises.toml) and the scenarios (graders/scenarios/*.toml) hold
+everything an exercise notebook says, so every notebook has the same shape and a change
+to a scenario reaches its notebook by re-running this module:
+
+    python -m graders.authoring            # all assignments
+    python -m graders.authoring 06-mixed   # one
+
+Each exercise becomes: the task (markdown, read-only), the form (read-only), the answer
+cell (a literal fallback; the model answer sits in nbgrader's solution region), one
+locked grade cell per criterion with its points, and one hidden grade cell against
+gaming. Output is deterministic (fixed cell ids, no outputs), so re-running changes
+nothing unless the data changed. Then regenerate the release: python -m graders.release.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+
+from .errors import InputError
+from .exercises import Assignment, Exercise, all_assignments, for_assignment, genuine_points
+from .rubric import CRITERIA
+from .scenarios import Scenario, get_scenario
+
+CONFIG = "nbgrader_config.py"
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+GENUINE_TITLE = "お客様にそのまま送れる、自分の言葉で書かれた返信か"
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+
+def _nbgrader(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def _markdown(grade_id: str, text: str) -> NotebookNode:
+    """A read-only markdown cell (nbgrader locks it, so a learner cannot delete the task)."""
+    cell = nbformat.v4.new_markdown_cell(text.strip(), metadata=_nbgrader(grade_id, locked=True))
+    cell.id = grade_id
+    return cell
+
+
+def _code(grade_id: str, source: str, **nbgrader) -> NotebookNode:
+    cell = nbformat.v4.new_code_cell(source.strip(), metadata=_nbgrader(grade_id, **nbgrader))
+    cell.id = grade_id
+    return cell
+
+
+def _quote(text: str) -> str:
+    """A markdown block quote, one line per line (an empty line keeps the quote going)."""
+    return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
+
+
+def answer_variable(exercise: Exercise) -> str:
+    return f"ANSWER_Q{exercise.number}"
+
+
+def intro_cell(assignment: Assignment, exercises: list[Exercise]) -> NotebookNode:
+    lesson = f"（レッスン: `{assignment.lesson}`）" if assignment.lesson else ""
+    count = len(exercises)
+    text = f"""
+# 課題 {assignment.id[:2]}: {assignment.title}
+
+{assignment.intro}
+
+{lesson}
+
+## 進め方
+
+1. 問題文を読み、悪い返信のどこがお客様を遠ざけるのかを考えます（この課題には問題が {count} つあります）。
+2. フォームに書き直した返信を書き、**チェック** を押します。観点ごとの結果と、次に直すところが表示されます。
+   書いた返信は自動で `answers.json`（このノートブックと同じフォルダ）に保存され、採点にはこの保存内容が使われます。
+3. フォームが表示されない環境（VS Code、ターミナルなど）では、回答セルの `\"\"\"` と `\"\"\"` の間に返信を書いて実行します。
+4. 採点のセル（🔒）は、観点ごとに一つずつあります。実行すると、その観点を満たしていれば ✓、足りなければ ✗ と理由が表示されます。
+5. 提出の前に、メニューの「Kernel → Restart Kernel and Run All Cells」ですべてのセルを上から実行し、✗ が残っていないか確かめましょう。
+
+採点では、観点ごとの点数のほかに、返信が形だけのものになっていないかを確かめる非公開のチェックがあります。
+お客様に実際に送るつもりで、自分の言葉で書きましょう。
+"""
+    return _markdown("intro", text)
+
+
+def task_cell(exercise: Exercise, scenario: Scenario) -> NotebookNode:
+    rows = "\n".join(f"| {CRITERIA[c.id][0]} | {c.points} |" for c in scenario.criteria)
+    customer = f"**お客様の言葉**\n\n{_quote(scenario.customer)}\n" if scenario.customer else ""
+    text = f"""
+## 問題 {exercise.number}: {scenario.title}
+
+**場面**
+
+{scenario.situation}
+
+{customer}
+**書き直す返信（悪い例）**
+
+{_quote(scenario.bad_reply)}
+
+**やること**
+
+{exercise.task}
+
+| 採点の観点 | 点数 |
+|---|---|
+{rows}
+| {GENUINE_TITLE}（非公開のチェック） | {genuine_points()} |
+"""
+    return _markdown(f"q{exercise.number}-task", text)
+
+
+def form_cell(exercise: Exercise) -> NotebookNode:
+    source = f"""
+from graders.form import RewriteForm
+
+RewriteForm("{exercise.id}", show_context=False)  # 場面と悪い例は上の問題文にあります
+"""
+    return _code(f"q{exercise.number}-form", source, locked=True)
+
+
+def answer_cell(exercise: Exercise, scenario: Scenario) -> NotebookNode:
+    model = scenario.model_answer.strip()
+    if not model:
+        raise InputError(f"シナリオ「{scenario.id}」に model_answer がありません（{exercise.id} の模範解答になります）。")
+    if '"""' in model or "\\" in model:
+        raise InputError(f"シナリオ「{scenario.id}」の model_answer に \"\"\" や \\ は使えません（Python の文字列に入れるため）。")
+    name = answer_variable(exercise)
+    # The empty literal stays in the release for learners without widgets; the solution
+    # region (the model answer) is replaced by ClearSolutions.code_stub.
+    source = f'''
+# フォームが使えない場合（VS Code やターミナルなど）は、下の """ と """ の間に
+# 書き直した返信を書いて、このセルを実行してください。
+# フォームで保存した回答（answers.json）があれば、採点にはそちらが使われます。
+{name} = """
+
+"""
+### BEGIN SOLUTION
+{name} = """
+{model}
+"""
+### END SOLUTION
+'''
+    return _code(f"q{exercise.number}-answer", source, solution=True)
+
+
+def criterion_cell(exercise: Exercise, criterion_id: str, points: int) -> NotebookNode:
+    title = CRITERIA[criterion_id][0]
+    source = f"""
+# 採点: {title}（{points}点）
+from graders.grading import assert_criterion
+
+assert_criterion("{exercise.id}", "{criterion_id}", fallback={answer_variable(exercise)})
+"""
+    return _code(f"q{exercise.number}-{criterion_id}", source, grade=True, locked=True, points=points)
+
+
+def genuine_cell(exercise: Exercise) -> NotebookNode:
+    points = genuine_points()
+    source = f"""
+# 採点: {GENUINE_TITLE}（{points}点、非公開のチェック。採点のときに実行されます）
+### BEGIN HIDDEN TESTS
+from graders.grading import assert_genuine
+
+assert_genuine("{exercise.id}", fallback={answer_variable(exercise)})
+### END HIDDEN TESTS
+"""
+    return _code(f"q{exercise.number}-genuine", source, grade=True, locked=True, points=points)
+
+
+# --- notebooks -----------------------------------------------------------------------------
+
+
+def build_notebook(assignment_id: str) -> NotebookNode:
+    assignment = all_assignments()[assignment_id]
+    exercises = sorted(for_assignment(assignment_id), key=lambda e: e.number)
+    if not exercises:
+        raise InputError(f"課題のまとまり「{assignment_id}」に問題が登録されていません。")
+    cells = [intro_cell(assignment, exercises)]
+    for exercise in exercises:
+        scenario = get_scenario(exercise.scenario)
+        cells += [task_cell(exercise, scenario), form_cell(exercise), answer_cell(exercise, scenario)]
+        cells += [criterion_cell(exercise, c.id, c.points) for c in scenario.criteria]
+        cells.append(genuine_cell(exercise))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.nbformat_minor = 5
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    nbformat.validate(nb)
+    return nb
+
+
+def course_root(path: str | Path | None = None) -> Path:
+    """The course directory (the repository root, holding nbgrader_config.py); default: here."""
+    root = Path(path or Path.cwd()).resolve()
+    if not (root / CONFIG).is_file():
+        raise InputError(f"{root} はコースのフォルダではありません（{CONFIG} がありません）。リポジトリの一番上で実行してください。")
+    return root
+
+
+def notebook_path(assignment_id: str, folder: Path) -> Path:
+    return folder / assignment_id / f"{assignment_id}.ipynb"
+
+
+def write(assignment_id: str, root: str | Path | None = None) -> Path:
+    """Write one source notebook under ``root``/solutions (only if its content changed)."""
+    path = notebook_path(assignment_id, course_root(root) / "solutions")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = nbformat.writes(build_notebook(assignment_id)) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m graders.authoring", description=__doc__.splitlines()[0])
+    parser.add_argument("assignments", nargs="*", help="assignment ids (default: all in graders/exercises.toml)")
+    args = parser.parse_args(argv)
+    try:
+        for assignment_id in args.assignments or list(all_assignments()):
+            if assignment_id not in all_assignments():
+                raise InputError(f"課題のまとまり「{assignment_id}」は graders/exercises.toml にありません。")
+            print(write(assignment_id).relative_to(course_root()))
+    except InputError as e:
+        print(f"authoring: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
