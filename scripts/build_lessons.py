@@ -86,7 +86,8 @@ def next_steps(assignment: str, next_lesson: tuple[str, str] | None) -> Cell:
     lines += [
         "- [講座のトップ（00-start）に戻る](00-start.ipynb)",
         "",
-        "課題のフォームで書いた返信は、課題と同じフォルダーの `answers.json` に保存され、講師の採点にもそのまま使われます。",
+        "課題のフォームで書いた返信は、課題と同じフォルダーの `answers.json` に保存され、講師の採点にもそのまま使われます。"
+        "レッスンの良い返信は、一つの例にすぎません。課題では、それをなぞるのではなく、あなた自身の言葉で書いてみてください。",
     ]
     return ("markdown", "\n".join(lines))
 
@@ -826,10 +827,38 @@ APOLOGY_LETTER = [
     next_steps("05-apology-letter", ("06-mixed-practice.ipynb", "06 総合練習")),
 ]
 
+# (scenario id, heading, practice form id, questions to think about before writing)
 MIXED_SCENARIOS = [
-    ("restaurant-reservation", "レストランの予約の手違い", "practice.06-1"),
-    ("software-delay", "ソフトウェアの納品の遅れ", "practice.06-2"),
-    ("refund-window", "返品の期限を過ぎたご返金のご依頼", "practice.06-3"),
+    (
+        "restaurant-reservation",
+        "レストランの予約の手違い",
+        "practice.06-1",
+        [
+            "予約の日付を取り違えたのは、お店の側です。最初のひと言は何にしますか。",
+            "「今日は大事な集まり」という言葉の奥には、どんな事情がありそうでしょうか。",
+            "今夜は満席です。ほかのお客様の予約は動かせません。お店のルールの中で、何ができるでしょうか。",
+        ],
+    ),
+    (
+        "software-delay",
+        "ソフトウェアの納品の遅れ",
+        "practice.06-2",
+        [
+            "原因の説明と言い訳は、どこが違うでしょうか。外注先の事情は、お客様に関係があるでしょうか。",
+            "まだ決まっていない納品日を、約束していませんか。「必ず」と言い切っていませんか。",
+            "お客様が本当に困るのは何でしょう。すでに完成している部分で、できることはありませんか。",
+        ],
+    ),
+    (
+        "refund-window",
+        "返品の期限を過ぎてからのご返金のご依頼",
+        "practice.06-3",
+        [
+            "決まりをお伝えすることと、お客様を突き放すことは違います。冷たく聞こえる言い回しはありませんか。",
+            "「音が大きい」の奥に、故障や使い方の問題が隠れていないでしょうか。それを確かめるには、何を尋ねますか。",
+            "返金のほかに、お客様の困りごとを解決できる方法はないでしょうか。",
+        ],
+    ),
 ]
 
 
@@ -863,7 +892,7 @@ def mixed_practice() -> list[Cell]:
 
             from graders import check
             from graders.form import RewriteForm
-            from graders.render import structure_html
+            from graders.render import criteria_html, structure_html
             from graders.rubric import CRITERIA
             from graders.scenarios import get_scenario
 
@@ -871,14 +900,15 @@ def mixed_practice() -> list[Cell]:
             """
         ),
     ]
-    for number, (scenario_id, title, practice_id) in enumerate(MIXED_SCENARIOS, 1):
+    for number, (scenario_id, title, practice_id, questions) in enumerate(MIXED_SCENARIOS, 1):
+        hints = "\n".join(f"- {q}" for q in questions)
         cells.append(
-            md(
-                f"""
-                ## 場面{number}: {title}
-
-                フォームの上に、場面とお客様の言葉、惜しい返信が表示されます。書き直す前に、惜しい返信に**何が足りないか**、**何が余計か**を考えてみてください。
-                """
+            (
+                "markdown",
+                f"## 場面{number}: {title}\n\n"
+                "フォームの上に、場面とお店・会社のルール、お客様の言葉、惜しい返信が表示されます。"
+                "書き直す前に、惜しい返信に**何が足りないか**、**何が余計か**を考えてみてください。\n\n"
+                f"**考えるヒント**\n\n{hints}",
             )
         )
         cells.append(practice(practice_id, scenario_id))
@@ -887,20 +917,20 @@ def mixed_practice() -> list[Cell]:
             """
             ## 答え合わせ
 
-            三つとも書き終えたら、下のセルを実行してください。場面ごとに、採点の観点、惜しい返信の流れ、解答例の流れが表示されます。解答例は一つの例にすぎません。観点を満たしていれば、あなたの言葉で書いた返信のほうが、きっとお客様に届きます。
+            三つとも書き終えたら、下のセルを実行してください。場面ごとに、採点の観点、惜しい返信の流れと足りなかった点、解答例の流れが表示されます。解答例は一つの例にすぎません。観点を満たしていれば、あなたの言葉で書いた返信のほうが、きっとお客様に届きます。
             """
         ),
         code(
             """
-            for scenario_id in SCENARIO_IDS:
+            for number, scenario_id in enumerate(SCENARIO_IDS, 1):
                 scenario = get_scenario(scenario_id)
                 criteria = "、".join(CRITERIA[c.id][0] for c in scenario.criteria)
                 bad = check(scenario.bad_reply, scenario)
                 good = check(scenario.model_answer, scenario)
                 display(HTML(
-                    f"<h3>{scenario.title}</h3><p><b>採点の観点</b>: {criteria}</p>"
+                    f"<h3>場面{number}: {scenario.title}</h3><p><b>採点の観点</b>: {criteria}</p>"
                     f"<h4>惜しい返信（{bad.score} / {bad.max_score} 点）</h4>"
-                    + structure_html(bad)
+                    + structure_html(bad) + criteria_html(bad)
                     + f"<h4>解答例（{good.score} / {good.max_score} 点）</h4>"
                     + structure_html(good)
                     + "<hr>"
