@@ -160,18 +160,20 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.out == "-":
         summary = grade_cohort(args.course_dir, sys.stdout, args.assignment, args.jobs, progress=True)
-        report = sys.stderr
+        report = sys.stderr  # standard output carries the CSV
     else:
         target = Path(args.out)
         if target.is_dir():
             raise InputError(f"「{target}」はフォルダです。--out には CSV ファイルの名前を指定してください。")
+        if not target.parent.is_dir():
+            raise InputError(f"「{target.parent}」というフォルダがありません。--out の場所を確かめてください。")
+        # Written under a temporary name and renamed at the end: a run that stops halfway
+        # never replaces an earlier, complete CSV.
         partial = target.with_name(target.name + ".partial")
         try:
             with open(partial, "w", encoding="utf-8", newline="") as out:
                 summary = grade_cohort(args.course_dir, out, args.assignment, args.jobs, progress=True)
             os.replace(partial, target)
-        except FileNotFoundError:
-            raise InputError(f"「{target.parent}」というフォルダがありません。--out の場所を確かめてください。") from None
         finally:
             partial.unlink(missing_ok=True)
         report = sys.stdout

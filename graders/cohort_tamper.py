@@ -35,6 +35,7 @@ KINDS = {
     "score": "nbgrader の点数が再採点と違います",
     "no_submission": "提出フォルダがなく、再採点できません",
     "unknown_criterion": "採点セルの観点が再採点の観点にありません",
+    "not_autograded": "再採点の観点に対応する採点セルが nbgrader にありません",
 }
 
 
@@ -44,7 +45,7 @@ class Mismatch:
     assignment: str
     notebook: str
     grade_id: str
-    gradebook_points: float
+    gradebook_points: float | None  # None: nbgrader has no grade cell for it
     regrade_points: int | None
     max_points: float
     kind: str
@@ -104,7 +105,9 @@ def _compare_submission(course_dir, assignment: str, submission, report: TamperR
     regrade = None
     if folder.is_dir():
         regrade = {(r.exercise, r.criterion): r for r in grade_submission(Submission(student, assignment, str(folder)))}
+    seen: set = set()
     for notebook in submission.notebooks:
+        seen.update(_criterion(assignment, g.name) for g in notebook.grades)
         for grade in sorted(notebook.grades, key=lambda g: g.name):
             if grade.auto_score is None:
                 continue  # a manually graded cell: nothing automatic to compare
@@ -119,6 +122,12 @@ def _compare_submission(course_dir, assignment: str, submission, report: TamperR
                 yield Mismatch(*common, None, grade.max_score, "unknown_criterion", "")
             elif abs(grade.auto_score - row.points) > TOLERANCE:
                 yield Mismatch(*common, row.points, grade.max_score, "score", row.message)
+    if regrade is not None and submission.notebooks:
+        # The rubric grades a criterion no grade cell of the notebook grades (a stale release?).
+        for (exercise, criterion), row in regrade.items():
+            if (exercise, criterion) not in seen:
+                grade_id = f"q{exercise.rsplit('.q', 1)[1]}-{criterion}"
+                yield Mismatch(student, assignment, "", grade_id, None, row.points, row.max_points, "not_autograded", row.message)
 
 
 def write_csv(mismatches: list[Mismatch], path: str | os.PathLike) -> None:
@@ -136,8 +145,9 @@ def render(report: TamperReport) -> str:
     lines.append(f"食い違い {len(report.mismatches)} 件（受講者 {len(report.students)} 人: {'、'.join(report.students)}）:")
     for m in report.mismatches:
         regrade = "-" if m.regrade_points is None else f"{m.regrade_points:g}"
+        autograde = "-" if m.gradebook_points is None else f"{m.gradebook_points:g}"
         lines.append(
-            f"  {m.student_id}  {m.assignment}  {m.grade_id}  nbgrader {m.gradebook_points:g} / 再採点 {regrade} / 満点 {m.max_points:g}  {KINDS[m.kind]}"
+            f"  {m.student_id}  {m.assignment}  {m.grade_id}  nbgrader {autograde} / 再採点 {regrade} / 満点 {m.max_points:g}  {KINDS[m.kind]}"
             + (f"。再採点の所見: {m.message}" if m.message else "")
         )
     lines.append("nbgrader の点数が高い場合は、提出ノートブックに採点器を書き換えるセルがないか確かめてください。")

@@ -47,7 +47,9 @@ SKIPPED = shutil.ignore_patterns("answers.json*", "*.corrupt-*", ".ipynb_checkpo
 
 # The first assignment opens on a Monday morning in Tokyo; each later one a week after.
 FIRST_RELEASE = datetime(2026, 4, 6, 9, 0, tzinfo=timezone(timedelta(hours=9)))
-# Share of learners given each injected problem (at least one learner each).
+# Share of learners given each injected problem (at least one learner each, from
+# MIN_FOR_PROBLEMS learners on; a smaller demo is all clean submissions).
+MIN_FOR_PROBLEMS = 10
 PROBLEM_SHARES = {"missing_file": 0.015, "empty_file": 0.01, "not_utf8": 0.01, "corrupt_file": 0.015, "no_assignment": 0.005}
 NOT_SUBMITTED_SHARE = 0.03  # a learner skips one assignment
 NO_ANSWER_SHARE = 0.03  # a learner leaves one exercise unanswered
@@ -245,11 +247,12 @@ def _problem_plan(seed: int, learners: int, assignments: list[str]) -> dict[str,
     pool = rng.sample(ids, k=len(ids))
     plan: dict[str, dict[str, str]] = {}
     for kind, share in PROBLEM_SHARES.items():
-        chosen = [pool.pop() for _ in range(max(1, round(learners * share))) if len(pool) > 1]
+        count = max(1, round(learners * share)) if learners >= MIN_FOR_PROBLEMS else 0
+        chosen = [pool.pop() for _ in range(count)]
         plan[kind] = {s: ("" if kind == "no_assignment" else rng.choice(assignments)) for s in chosen}
     for kind, share in (("not_submitted", NOT_SUBMITTED_SHARE), ("no_answer", NO_ANSWER_SHARE)):
         # With one assignment, skipping it is the no_assignment case above.
-        wanted = round(learners * share) if kind != "not_submitted" or len(assignments) > 1 else 0
+        wanted = round(learners * share) if learners >= MIN_FOR_PROBLEMS and (kind != "not_submitted" or len(assignments) > 1) else 0
         chosen = rng.sample(pool, k=min(len(pool), wanted))
         plan[kind] = {s: rng.choice(assignments) for s in sorted(chosen)}
     return plan
