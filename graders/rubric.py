@@ -98,6 +98,9 @@ def asks_reason(ctx: Context) -> Verdict:
     question = ctx.first("reason_question")
     if question:
         return Verdict(True, f"{_quote(question)}とお客様の理由・事情を尋ねています。", _span(question))
+    if any(word in ctx.text for word in ("理由", "事情", "わけ", "目的")):
+        # Mentioned but not asked: 理由はお聞きしませんが / ご事情はお察しします.
+        return Verdict(False, "理由や事情に触れてはいますが、お客様に尋ねる形になっていません。「差し支えなければ、お急ぎの理由を伺ってもよろしいでしょうか」のように、質問として聞きましょう。")
     return Verdict(False, "お客様がそう望む（断る）理由や事情を尋ねていません。「差し支えなければ、お急ぎの理由を伺ってもよろしいでしょうか」のように、答える前に理由を聞きましょう。")
 
 
@@ -112,6 +115,10 @@ def proposes_alternative(ctx: Context) -> Verdict:
     refusal = ctx.first("refusal")
     examples = "、".join(r.label for r in ctx.scenario.alternatives[:3] if r.label)
     hint = f"（たとえば{examples}）" if examples else "（「〜という方法もございます」「〜はいかがでしょうか」）"
+    other = next((a for a in ctx.of("alternative") if a.rule not in company), None) if company else None
+    if other:
+        # An offer, but not one this company allows (明日の出荷でしたら可能です for same-day-shipping).
+        return Verdict(False, f"{_quote(other)}は提案ですが、この場面で会社が認めている方法ではありません。ルールの中でできる方法{hint}を提案しましょう。", _span(other))
     if refusal:
         return Verdict(False, f"{_quote(refusal)}と断るだけで終わっています。会社のルールの中でできる具体的な代わりの方法{hint}を提案しましょう。", _span(refusal))
     return Verdict(False, f"具体的な代わりの方法が提案されていません。会社のルールの中でできること{hint}を示しましょう。")
