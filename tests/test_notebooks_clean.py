@@ -143,3 +143,17 @@ def test_lessons_match_their_build_script():
     assert sorted(p.stem for p in built) == sorted(LESSONS)
     stale = [p.name for p, text in built.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
     assert not stale, f"run: .venv/bin/python scripts/build_lessons.py  (stale: {stale})"
+
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed posts (../shared/seeds) are not beside this checkout")
+@pytest.mark.parametrize("path", COURSE, ids=ids(COURSE))
+def test_lessons_retell_the_seeds_rather_than_copy_them(path):
+    """No run of 20 characters of a lesson appears in a seed post (retold, never pasted)."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("[0-9]*.txt"))]
+    text = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+    width = 20
+    copied = {text[i : i + width] for i in range(len(text) - width + 1) if any(text[i : i + width] in s for s in seeds)}
+    assert not copied, f"{path.name} copies seed text: {sorted(copied)[:3]}"
