@@ -275,7 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     _use_utf8(sys.stdout)
     _use_utf8(sys.stderr)
     chosen = next((a for a in argv if not a.startswith("-")), None)
-    args = build_parser(chosen).parse_args(argv)
+    try:
+        args = build_parser(chosen).parse_args(argv)
+    except SystemExit as stop:  # --help, or a usage mistake already reported in one line
+        return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
     try:
         return COMMANDS[args.command].run(args)
     except InputError as e:
