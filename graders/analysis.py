@@ -173,7 +173,8 @@ def split_sentences(text: str, tokens: list[Token] | None = None) -> list[Senten
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if nxt is None:
             break
-        hard = tok.surface and tok.surface[-1] in SENTENCE_END
+        # A whitespace token may hold a line break before indentation ("\n  "): still a break.
+        hard = bool(tok.surface) and (tok.surface[-1] in SENTENCE_END or (tok.is_space and "\n" in tok.surface))
         soft = tok.surface in SOFT_BREAK or (tok.is_space and "\u3000" in tok.surface)
         # Keep a closing bracket or a run of ！？ with the sentence it ends.
         if (hard or soft) and nxt.surface and nxt.surface[0] in _KEEP_WITH_END:

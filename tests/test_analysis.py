@@ -1,0 +1,214 @@
+"""graders/analysis.py: tokens and their offsets, the variant map, the sentence splitter."""
+
+from __future__ import annotations
+
+import pytest
+
+from graders.analysis import MAX_SENTENCE_TOKENS, VARIANTS, analyse, split_sentences, tokenize
+
+SUDACHI_MAX_BYTES = 49_149  # one Sudachi call takes at most this many bytes (DESIGN.md)
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in analyse(text).sentences]
+
+
+def assert_tokens_cover(text: str) -> None:
+    """Tokens tile the text: each surface is the text at its offsets, with no gap or overlap."""
+    tokens = tokenize(text)
+    assert tokens[0].start == 0 and tokens[-1].end == len(text)
+    for tok in tokens:
+        assert text[tok.start : tok.end] == tok.surface
+    for left, right in zip(tokens, tokens[1:]):
+        assert left.end == right.start
+
+
+# ---------------------------------------------------------------- tokens and offsets
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "大変申し訳ございません。",
+        "  前後に空白　と\t改行\nのある文  ",
+        "絵文字😀🙇‍♀️と結合文字か\u3099、ﾊﾝｶｸｶﾅ、ＡＢＣ、abc 123、한국어",
+        "𠀋（サロゲートペアの漢字）と〜々ゝ",
+    ],
+    ids=["plain", "spaces", "emoji and combining", "astral"],
+)
+def test_offsets_map_back_to_the_text(text):
+    assert_tokens_cover(text)
+
+
+def test_token_forms_and_part_of_speech():
+    tokens = tokenize("ございません")
+    assert [t.surface for t in tokens] == ["ござい", "ませ", "ん"]
+    assert [t.normalized for t in tokens] == ["御座る", "ます", "ず"]
+    assert tokens[0].dictionary == "ござる"
+    assert tokens[0].pos[0] == "動詞" and tokens[1].pos[0] == "助動詞"
+
+
+def test_whitespace_tokens_are_kept_but_marked():
+    tokens = tokenize("はい　はい")
+    assert any(t.is_space for t in tokens)
+    assert not any(t.is_space for t in tokens if t.surface == "はい")
+
+
+def test_empty_text_has_no_tokens():
+    assert tokenize("") == []
+    assert analyse("").sentences == ()
+
+
+# ---------------------------------------------------------------- variant map
+
+
+@pytest.mark.parametrize(
+    "kana,kanji,canonical",
+    [
+        ("おうかがいします", "お伺いします", "伺う"),
+        ("おわびいたします", "お詫びいたします", "詫びる"),
+        ("ご迷惑をおかけしました", "ご迷惑をお掛けしました", "掛ける"),
+        ("対応できます", "対応出来ます", "出来る"),
+    ],
+)
+def test_kana_and_kanji_spellings_share_one_normalized_form(kana, kanji, canonical):
+    assert canonical in [t.normalized for t in tokenize(kana)]
+    assert [t.normalized for t in tokenize(kana)] == [t.normalized for t in tokenize(kanji)]
+
+
+def test_variant_map_points_at_canonical_forms():
+    """A value is never itself a key, so one lookup is always enough."""
+    assert not set(VARIANTS.values()) & set(VARIANTS)
+
+
+def test_the_noun_and_the_verb_of_apology_meet():
+    assert {t.normalized for t in tokenize("お詫び")} >= {"詫びる"}
+    assert {t.normalized for t in tokenize("わびる")} >= {"詫びる"}
+
+
+# ---------------------------------------------------------------- sentences
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("申し訳ございません。復旧しました。", ["申し訳ございません。", "復旧しました。"]),
+        ("本当ですか?はい", ["本当ですか?", "はい"]),
+        ("本当ですか！？はい", ["本当ですか！？", "はい"]),
+        ("申し訳ありません\nすぐ直します", ["申し訳ありません", "すぐ直します"]),
+        ("「ありがとう。」と言われました", ["「ありがとう。」と言われました"]),
+        ("原因は設定でした\n  申し訳ない", ["原因は設定でした", "申し訳ない"]),
+        ("申し訳ございません。\n  原因は設定です", ["申し訳ございません。", "原因は設定です"]),
+    ],
+    ids=["maru", "half-width ?", "run of ！？", "line break", "closing bracket", "indented line", "maru then indent"],
+)
+def test_punctuation_ends_sentences(text, expected):
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("確認いたしますお待ちください", ["確認いたします", "お待ちください"]),
+        ("大変失礼いたしましたすぐお送りします", ["大変失礼いたしました", "すぐお送りします"]),
+        ("申し訳ございません復旧しました", ["申し訳ございません", "復旧しました"]),
+        ("担当は私です明日ご連絡します", ["担当は私です", "明日ご連絡します"]),
+        ("明日でしょう届きます", ["明日でしょう", "届きます"]),
+    ],
+    ids=["ます", "ました", "ません", "です", "でしょう"],
+)
+def test_spoken_text_breaks_after_polite_endings(text, expected):
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("大丈夫ですか明日届きます", ["大丈夫ですか", "明日届きます"]),
+        ("そうですねわかりました", ["そうですね", "わかりました"]),
+        ("お送りしましたよ明日届きます", ["お送りしましたよ", "明日届きます"]),
+    ],
+    ids=["か", "ね", "よ"],
+)
+def test_spoken_text_breaks_after_sentence_final_particles(text, expected):
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "申し訳ございませんが、本日は出荷できません",
+        "確認しましたので折り返します",
+        "ご不明な点がございましたらお知らせください",
+        "ご迷惑をおかけしましたことを深くお詫びします",
+        "これですね、はい",
+    ],
+    ids=["が", "ので", "たら", "formal noun こと", "comma after ね"],
+)
+def test_no_break_when_a_particle_or_auxiliary_follows(text):
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("申し訳ございません\u3000すぐ直します", ["申し訳ございません", "すぐ直します"]),
+        ("ええと…それは無理です", ["ええと…", "それは無理です"]),
+        ("確認します・折り返します", ["確認します・", "折り返します"]),
+        ("では\u3000\u3000また", ["では", "また"]),
+    ],
+    ids=["full-width space", "…", "・", "two full-width spaces"],
+)
+def test_soft_breaks(text, expected):
+    assert sentences(text) == expected
+
+
+def test_sentences_hold_no_spaces_and_their_spans_fit():
+    text = "  申し訳ございません。\u3000\n  すぐに直します  "
+    found = analyse(text).sentences
+    assert [text[s.start : s.end] for s in found] == ["申し訳ございません。", "すぐに直します"]
+    for sentence in found:
+        assert all(not t.is_space for t in sentence.tokens)
+        assert sentence.start == sentence.tokens[0].start and sentence.end == sentence.tokens[-1].end
+
+
+def test_split_sentences_tokenizes_when_not_given_tokens():
+    text = "はい。いいえ。"
+    assert split_sentences(text) == split_sentences(text, tokenize(text))
+
+
+def test_a_run_on_sentence_is_cut_at_a_comma():
+    clause = "本日の件を確認し、"
+    text = clause * 40 + "折り返します"
+    found = analyse(text).sentences
+    assert len(found) > 1
+    assert all(len(s.tokens) <= MAX_SENTENCE_TOKENS for s in found)
+    assert all(text[s.start : s.end].endswith("、") for s in found[:-1])
+    # Cutting loses nothing: the sentences still cover every word of the text.
+    assert "".join(text[s.start : s.end] for s in found) == text
+
+
+def test_a_run_on_sentence_without_commas_is_cut_at_the_limit():
+    text = "あの" * 300
+    found = analyse(text).sentences
+    assert all(len(s.tokens) <= MAX_SENTENCE_TOKENS for s in found)
+    assert "".join(text[s.start : s.end] for s in found) == text
+
+
+# ---------------------------------------------------------------- long input
+
+
+def test_input_over_sudachis_byte_limit_is_chunked():
+    sentence = "ご迷惑をおかけし、大変申し訳ございません。"  # 3 bytes a character
+    text = sentence * (60_000 // len(sentence.encode("utf-8")) + 1)
+    assert len(text.encode("utf-8")) > SUDACHI_MAX_BYTES
+    assert_tokens_cover(text)
+    found = analyse(text).sentences
+    assert len(found) == text.count("。")
+    assert all(text[s.start : s.end] == sentence for s in found)
+
+
+def test_long_input_without_sentence_ends_is_chunked_too():
+    text = "あいうえおかきくけこ" * 2_000 + "😀" * 1_000  # about 64,000 bytes, no 。 or line break
+    assert len(text.encode("utf-8")) > SUDACHI_MAX_BYTES
+    assert_tokens_cover(text)
