@@ -30,8 +30,8 @@ from .scenarios import get_scenario
 
 # Thresholds for "needs help" (each one's reason beside it).
 LOW_SHARE = 0.5  # under half the points after all attempts
-MANY_ATTEMPTS = 6  # six or more saves of one exercise: trying hard without finding the way
-STUCK_MIN_ATTEMPTS = 3  # with at least three attempts, no better last than first is "no progress"
+MANY_ATTEMPTS = 6  # six or more saves of an exercise still not solved: trying hard, no way found
+STUCK_MIN_ATTEMPTS = 3  # three or more attempts, none better than the first: "no progress"
 DUPLICATE_THRESHOLD = 0.8  # character-trigram Jaccard similarity from which two replies are listed
 SHINGLE = 3  # characters per n-gram: short enough for Japanese words, long enough to be specific
 
@@ -215,12 +215,16 @@ def learner_table(grades: pd.DataFrame, attempts: pd.DataFrame | None = None) ->
     if attempts is not None and not attempts.empty:
         ordered = attempts.sort_values(["student_id", "exercise", "attempt"])
         per_exercise = ordered.groupby(["student_id", "exercise"]).agg(
-            attempts=("attempt", "size"), first_share=("share", "first"), last_share=("share", "last")
+            attempts=("attempt", "size"), first_share=("share", "first"), best_share=("share", "max"), last_share=("share", "last")
         )
-        per_exercise["stuck"] = (per_exercise["attempts"] >= STUCK_MIN_ATTEMPTS) & (per_exercise["last_share"] <= per_exercise["first_share"]) & (per_exercise["last_share"] < 1)
+        unsolved = per_exercise["last_share"] < 1
+        # No progress: several attempts, none better than the first, and still not solved.
+        per_exercise["stuck"] = (per_exercise["attempts"] >= STUCK_MIN_ATTEMPTS) & (per_exercise["best_share"] <= per_exercise["first_share"]) & unsolved
+        # Many attempts only matter while the exercise is still not solved.
+        per_exercise["struggling"] = per_exercise["attempts"].where(unsolved, 0)
         summary = per_exercise.groupby("student_id").agg(
             attempts=("attempts", "sum"),
-            max_attempts=("attempts", "max"),
+            max_attempts=("struggling", "max"),
             first_share=("first_share", "mean"),
             last_share=("last_share", "mean"),
             stuck=("stuck", "sum"),
@@ -240,7 +244,7 @@ def _help_reasons(row) -> str:
     if row.share < LOW_SHARE:
         reasons.append(f"得点が低い（{row.share:.0%}）")
     if row.max_attempts >= MANY_ATTEMPTS:
-        reasons.append(f"保存が多い（1 問で最大 {row.max_attempts} 回）")
+        reasons.append(f"保存が多いのに解けていない（1 問で {row.max_attempts} 回）")
     if row.stuck:
         reasons.append(f"書き直しても伸びていない問題が {row.stuck} 問")
     if row.problems:
@@ -286,6 +290,9 @@ def jaccard(a: frozenset, b: frozenset) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
+_EPSILON = 1e-9  # 0.7 * 10 is 7.000000000000001 in floating point
+
+
 def similar_pairs(sets: list[frozenset], threshold: float = DUPLICATE_THRESHOLD) -> Iterable[tuple[int, int, float]]:
     """Every pair (i, j, similarity) with Jaccard >= threshold, without comparing all pairs.
 
@@ -300,14 +307,14 @@ def similar_pairs(sets: list[frozenset], threshold: float = DUPLICATE_THRESHOLD)
     index: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(sets):
         ordered = sorted(s, key=lambda g: (frequency[g], g))
-        prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1]
+        prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered) - _EPSILON) + 1]
         candidates = set()
         for g in prefix:
             candidates.update(index[g])
             index[g].append(i)
         for j in sorted(candidates):
             a, b = sets[j], s
-            if min(len(a), len(b)) < threshold * max(len(a), len(b)):
+            if min(len(a), len(b)) < threshold * max(len(a), len(b)) - _EPSILON:
                 continue  # sizes alone rule it out
             similarity = jaccard(a, b)
             if similarity >= threshold:

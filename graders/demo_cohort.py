@@ -53,7 +53,7 @@ MIN_FOR_PROBLEMS = 10
 PROBLEM_SHARES = {"missing_file": 0.015, "empty_file": 0.01, "not_utf8": 0.01, "corrupt_file": 0.015, "no_assignment": 0.005}
 NOT_SUBMITTED_SHARE = 0.03  # a learner skips one assignment
 NO_ANSWER_SHARE = 0.03  # a learner leaves one exercise unanswered
-COPY_SHARE = 0.025  # a learner copies someone's final answer for one exercise
+COPY_SHARE = 0.05  # a learner copies someone's final answer for one exercise
 
 # What each criterion wants present (good) and absent (bad), by act kind.
 GOOD_KINDS = {
@@ -129,50 +129,92 @@ def plan_for(scenario: Scenario) -> Plan:
     return Plan(wanted, avoided)
 
 
-def compose(rng: random.Random, scenario: Scenario, skill: float) -> str:
-    """One reply by a learner of ``skill`` (0 weak .. 1 strong), from varied fragments."""
+@dataclass
+class Draft:
+    """A reply under construction: which acts, in which order, in which words."""
+
+    kinds: list[str]
+    words: dict[str, str]  # kind -> the fragment used for it
+    joiner: str
+
+    def text(self) -> str:
+        return self.joiner.join(self.words[k] for k in self.kinds)
+
+
+def _fragment(rng: random.Random, pools: dict, kind: str, first: bool) -> str:
+    fragment = rng.choice(pools[kind])
+    if not first and kind not in ("closing", "apology") and rng.random() < 0.3:
+        fragment = rng.choice(CONNECTIVES) + fragment
+    return fragment
+
+
+def _order(rng: random.Random, skill: float) -> tuple[str, ...]:
+    if rng.random() < skill**0.6:
+        return GOOD_ORDER
+    if rng.random() < 0.6:
+        return EXPLAIN_FIRST
+    everything = sorted(set(GOOD_ORDER) | set(EXPLAIN_FIRST))
+    return tuple(rng.sample(everything, k=len(everything)))
+
+
+def _arrange(kinds: list[str], order: tuple[str, ...]) -> list[str]:
+    return sorted(kinds, key=lambda k: order.index(k) if k in order else len(order))
+
+
+def plan_draft(rng: random.Random, scenario: Scenario, skill: float) -> Draft:
+    """A fresh reply by a learner of ``skill`` (0 weak .. 1 strong)."""
     pools = fragment_pools(scenario.id)
     plan = plan_for(scenario)
-    kinds: list[str] = []
-    for kind in plan.wanted:
-        if rng.random() < min(0.98, 0.15 + 0.95 * skill):
-            kinds.append(kind)
-    for kind in plan.avoided:
-        if rng.random() < 0.75 * (1 - skill) ** 1.3:
-            kinds.append(kind)
+    kinds = [k for k in plan.wanted if rng.random() < min(0.98, 0.15 + 0.95 * skill)]
+    kinds += [k for k in plan.avoided if rng.random() < 0.75 * (1 - skill) ** 1.3]
     for kind, share in (("neutral", 0.5), ("empathy", 0.6 * skill), ("prevention", 0.5 * skill), ("closing", 0.45)):
         if rng.random() < share:
             kinds.append(kind)
     if rng.random() < 0.25 * (1 - skill):  # a hurried learner apologises at the very end
         kinds.append("apology")
-    kinds = [k for k in dict.fromkeys(kinds) if pools.get(k)]
-    if not kinds:
-        kinds = ["refusal" if pools.get("refusal") else "neutral"]
-    if rng.random() < skill**0.6:
-        order = GOOD_ORDER
-    elif rng.random() < 0.6:
-        order = EXPLAIN_FIRST
-    else:
-        order = tuple(rng.sample(sorted(set(GOOD_ORDER) | set(EXPLAIN_FIRST)), k=len(set(GOOD_ORDER) | set(EXPLAIN_FIRST))))
-    kinds.sort(key=lambda k: order.index(k) if k in order else len(order))
-    parts = []
-    for i, kind in enumerate(kinds):
-        fragment = rng.choice(pools[kind])
-        if i and kind not in ("closing", "apology") and rng.random() < 0.3:
-            fragment = rng.choice(CONNECTIVES) + fragment
-        parts.append(fragment)
-    joiner = "\n" if rng.random() < 0.35 else ""
-    return joiner.join(parts)
+    kinds = [k for k in dict.fromkeys(kinds) if pools.get(k)] or ["refusal" if pools.get("refusal") else "neutral"]
+    kinds = _arrange(kinds, _order(rng, skill))
+    words = {k: _fragment(rng, pools, k, i == 0) for i, k in enumerate(kinds)}
+    return Draft(kinds, words, "\n" if rng.random() < 0.35 else "")
 
 
-def first_draft(rng: random.Random, scenario: Scenario, skill: float) -> str:
-    """A first attempt: often the bad reply itself, lightly touched, as learners start."""
-    if scenario.bad_reply and rng.random() < 0.35:
-        sentences = _sentences(scenario.bad_reply)
-        if rng.random() < 0.5:
-            sentences.insert(0, rng.choice(fragment_pools(scenario.id).get("apology", ("すみません。",))))
-        return "".join(sentences)
-    return compose(rng, scenario, skill)
+def revise(rng: random.Random, scenario: Scenario, draft: Draft, skill: float, stuck: bool) -> Draft:
+    """The next attempt: most of the draft stays; a learner at ``skill`` adds what is
+    missing, drops what hurts and fixes the order. A stuck learner only rewords."""
+    pools = fragment_pools(scenario.id)
+    plan = plan_for(scenario)
+    kinds, words = list(draft.kinds), dict(draft.words)
+    if not stuck:
+        for kind in plan.wanted:
+            if kind not in kinds and pools.get(kind) and rng.random() < 0.4 + 0.5 * skill:
+                kinds.append(kind)
+        for kind in plan.avoided:
+            if kind in kinds and rng.random() < 0.3 + 0.6 * skill:
+                kinds.remove(kind)
+        if rng.random() < skill:
+            kinds = _arrange(kinds, GOOD_ORDER)
+        elif rng.random() < 0.3:
+            kinds = _arrange(kinds, _order(rng, skill))
+    for kind in kinds:
+        if kind not in words or rng.random() < (0.6 if stuck else 0.2):
+            words[kind] = _fragment(rng, pools, kind, kind == kinds[0])
+    kinds = kinds or list(draft.kinds)
+    return Draft(kinds, {k: words[k] for k in kinds}, draft.joiner)
+
+
+def compose(rng: random.Random, scenario: Scenario, skill: float) -> str:
+    """One reply by a learner of ``skill`` (0 weak .. 1 strong), from varied fragments."""
+    return plan_draft(rng, scenario, skill).text()
+
+
+def bad_reply_start(rng: random.Random, scenario: Scenario) -> str | None:
+    """A first attempt that is the bad reply itself, lightly touched, as many learners start."""
+    if not scenario.bad_reply or rng.random() >= 0.35:
+        return None
+    sentences = _sentences(scenario.bad_reply)
+    if rng.random() < 0.5:
+        sentences.insert(0, rng.choice(fragment_pools(scenario.id).get("apology", ("すみません。",))))
+    return "".join(sentences)
 
 
 def lightly_edited(rng: random.Random, text: str) -> str:
@@ -210,12 +252,19 @@ def attempt_history(rng: random.Random, learner: Learner, exercise: Exercise, op
         count = max(count, 4)
     start_skill = learner.skill if learner.stuck else learner.skill * rng.uniform(0.2, 0.8)
     moment = opened + timedelta(hours=rng.uniform(0, 72))
+    texts = []
+    # Learners who go on to rewrite often start from the bad reply itself.
+    start = bad_reply_start(rng, scenario) if count > 1 else None
+    if start is not None:
+        texts.append(start)
+    draft = plan_draft(rng, scenario, start_skill)
+    while len(texts) < count:
+        progress = len(texts) / (count - 1) if count > 1 else 1.0
+        if len(texts) > (start is not None):
+            draft = revise(rng, scenario, draft, start_skill + (learner.skill - start_skill) * progress, learner.stuck)
+        texts.append(draft.text())
     attempts = []
-    for n in range(count):
-        progress = n / (count - 1) if count > 1 else 1.0
-        skill = start_skill + (learner.skill - start_skill) * progress
-        # Learners who go on to rewrite often start from the bad reply itself.
-        text = first_draft(rng, scenario, skill) if n == 0 and count > 1 else compose(rng, scenario, skill)
+    for n, text in enumerate(texts):
         event = "check" if rng.random() < 0.7 or n == count - 1 else "autosave"
         attempts.append({"time": _iso(moment), "event": event, "text": text})
         # Most retries come minutes apart; some after a night's sleep.
@@ -412,4 +461,4 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["MANIFEST", "build_cohort", "compose", "configure", "fragment_pools", "make_learner", "run"]
+__all__ = ["MANIFEST", "Draft", "build_cohort", "compose", "plan_draft", "revise", "configure", "fragment_pools", "make_learner", "run"]
