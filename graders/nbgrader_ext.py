@@ -42,7 +42,7 @@ class RedactHiddenTests(NbGraderPreprocessor):
     ).tag(config=True)
 
     def hidden_lines(self, source: str) -> list[str]:
-        """The code lines inside hidden regions of one cell, stripped, blank lines dropped."""
+        """The code lines inside hidden regions of one cell, stripped; lines too short to reveal anything dropped."""
         found, inside = [], False
         for line in source.splitlines():
             if self.begin_test_delimeter in line:

@@ -1,11 +1,18 @@
 """Regenerate exercises/ (nbgrader's release) from solutions/ with the real nbgrader.
 
-    python -m graders.release           # from the repository root (the course directory)
+    python -m graders.release              # from the repository root (the course directory)
+    python -m graders.release --gradebook  # also record the assignments in ./gradebook.db
 
 nbgrader generate_assignment runs in a temporary copy of the course (nbgrader_config.py
-and solutions/ without any answers.json), with --no-db, so no gradebook.db and no
-learner's file ever reaches the repository; the release notebooks are then copied into
-exercises/<assignment>/. Anything else in exercises/ (a learner's answers.json) is kept.
+and solutions/ without any answers.json), so no gradebook.db and no stray file ever
+reaches the release; the release notebooks are then copied into exercises/<assignment>/.
+Anything else in exercises/ (a learner's answers.json) is kept, with a warning, because
+`nbgrader release_assignment` would hand it out.
+
+--gradebook records the assignments and their grade cells in the course's gradebook.db,
+which `nbgrader autograde` needs. (Running `nbgrader generate_assignment --force` in the
+course itself would do that too, but it deletes exercises/<assignment>/ first and copies
+any answers.json lying in solutions/ into the release.)
 
 A release notebook whose answer cells hold someone's typing is not overwritten (exit 2)
 unless --force is given, so a learner working in exercises/ never loses an answer.
@@ -61,17 +68,19 @@ def nbgrader_env() -> dict[str, str]:
     return env
 
 
-def generate(root: Path, dest: Path) -> dict[str, Path]:
+def generate(root: Path, dest: Path, gradebook: Path | None = None) -> dict[str, Path]:
     """Run nbgrader generate_assignment on a copy of ``root``; the release goes to ``dest``.
 
+    With ``gradebook``, the assignments are recorded in that database; else none is written.
     Returns {"<assignment>/<notebook>.ipynb": path under dest}.
     """
     with tempfile.TemporaryDirectory(prefix="outai-release-") as tmp:
         work = Path(tmp)
         shutil.copy2(root / CONFIG, work / CONFIG)
         shutil.copytree(root / SOURCE, work / SOURCE, ignore=shutil.ignore_patterns(*SKIP))
+        database = [f"--CourseDirectory.db_url=sqlite:///{gradebook.resolve()}"] if gradebook else ["--no-db"]
         done = subprocess.run(
-            [*nbgrader_command(), "generate_assignment", "*", "--no-db", "--force"],
+            [*nbgrader_command(), "generate_assignment", "*", "--force", *database],
             cwd=work,
             env=nbgrader_env(),
             capture_output=True,
@@ -110,11 +119,14 @@ def _typed_answers(old: Path, new: Path) -> bool:
     return answers(before) != answers(after)
 
 
-def release(root: str | Path | None = None, force: bool = False) -> list[str]:
-    """Regenerate exercises/ under ``root``; return the notebooks written."""
+def release(root: str | Path | None = None, force: bool = False, gradebook: bool = False) -> list[str]:
+    """Regenerate exercises/ under ``root``; return the notebooks written.
+
+    ``gradebook``: also record the assignments in ``root``/gradebook.db.
+    """
     root = course_root(root)
     with tempfile.TemporaryDirectory(prefix="outai-release-out-") as tmp:
-        fresh = generate(root, Path(tmp))
+        fresh = generate(root, Path(tmp), root / "gradebook.db" if gradebook else None)
         targets = {name: root / RELEASE / name for name in fresh}
         typed = [name for name, target in targets.items() if target.exists() and _typed_answers(target, fresh[name])]
         if typed and not force:
@@ -129,20 +141,20 @@ def release(root: str | Path | None = None, force: bool = False) -> list[str]:
             if not target.exists() or target.read_bytes() != fresh[name].read_bytes():
                 shutil.copyfile(fresh[name], target)
                 written.append(name)
-    # A release notebook whose source is gone would be handed out stale.
-    for stale in sorted((root / RELEASE).glob("*/*.ipynb")):
-        name = stale.relative_to(root / RELEASE).as_posix()
-        if name not in targets:
-            print(f"release: {RELEASE}/{name} の元（{SOURCE}/{name}）がありません。不要なら削除してください。", file=sys.stderr)
+    # nbgrader release_assignment hands out the whole folder: say what else is in it.
+    for extra in sorted(p for p in (root / RELEASE).glob("*/*") if p.relative_to(root / RELEASE).as_posix() not in targets):
+        name = extra.relative_to(root).as_posix()
+        print(f"release: {name} は配布版の一部ではありません。nbgrader release_assignment の前に移動してください。", file=sys.stderr)
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m graders.release", description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="overwrite release notebooks even if answer cells were edited")
+    parser.add_argument("--gradebook", action="store_true", help="also record the assignments in ./gradebook.db (before nbgrader autograde)")
     args = parser.parse_args(argv)
     try:
-        written = release(force=args.force)
+        written = release(force=args.force, gradebook=args.gradebook)
     except InputError as e:
         print(f"release: {e}", file=sys.stderr)
         return 2

@@ -1,7 +1,7 @@
 """The instructor's cycle with the real nbgrader CLI, on a temporary copy of the course.
 
-generate_assignment -> submissions of five learners -> autograde -> generate_feedback ->
-export. One assignment keeps it lean (each nbgrader command spends about 4 s starting,
+python -m graders.release --gradebook (nbgrader generate_assignment) -> submissions of
+five learners -> nbgrader autograde -> generate_feedback -> export, as the README says. One assignment keeps it lean (each nbgrader command spends about 4 s starting,
 each autograded submission about 5 s).
 
 Learners (all for 01-apology-order, scenario outage-apology):
@@ -10,7 +10,8 @@ Learners (all for 01-apology-order, scenario outage-apology):
 - gamer:     the form saved a stuffed reply: the criteria pass, the hidden test does not
 - nowidget:  no answers.json; the reply is typed into the answer cell's literal
 - untouched: the release handed back as it was, no answers.json
-An instructor's stray answers.json lies in solutions/ to prove it never replaces a learner's.
+An instructor's stray answers.json lies in solutions/ to prove it reaches neither the
+release nor a learner's autograded folder.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import html
 import json
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -82,12 +84,14 @@ def course(tmp_path_factory):
     shutil.copy2(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT,
                     ignore=shutil.ignore_patterns("answers.json*", ".ipynb_checkpoints"))
-    started = time.perf_counter()
-    nbgrader(course, "generate_assignment", ASSIGNMENT)
-    release = course / "exercises" / ASSIGNMENT / NOTEBOOK
-
-    # An instructor tried the form in solutions/: autograde must not copy this over learners'.
+    # An instructor tried the form in solutions/: it must reach no release and no learner.
     answers.save(course / "solutions" / ASSIGNMENT / "answers.json", EXERCISE, SCENARIO.bad_reply)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "graders.release", "--gradebook"], cwd=course,
+                          env=nbgrader_env(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    release = course / "exercises" / ASSIGNMENT / NOTEBOOK
+    assert sorted(p.name for p in release.parent.iterdir()) == [NOTEBOOK]
     for learner in LEARNERS:
         folder = course / "submitted" / learner / ASSIGNMENT
         folder.mkdir(parents=True)

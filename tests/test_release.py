@@ -120,7 +120,7 @@ def test_release_matches_a_fresh_nbgrader_run(regenerated):
 
 
 @pytest.mark.nbgrader
-def test_release_keeps_a_learners_work(tmp_path):
+def test_release_keeps_a_learners_work(tmp_path, capsys):
     for part in ("nbgrader_config.py", "solutions", "exercises"):
         (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, tmp_path / part)
     folder = tmp_path / "exercises" / ASSIGNMENTS[0]
@@ -140,4 +140,5 @@ def test_release_keeps_a_learners_work(tmp_path):
     assert f"{ASSIGNMENTS[0]}/{ASSIGNMENTS[0]}.ipynb" in written
     assert notebook.read_bytes() == (ROOT / "exercises" / ASSIGNMENTS[0] / notebook.name).read_bytes()
     assert (folder / "answers.json").exists()
+    assert f"exercises/{ASSIGNMENTS[0]}/answers.json は配布版の一部ではありません" in capsys.readouterr().err
     assert not (tmp_path / "gradebook.db").exists()
