@@ -190,3 +190,16 @@ def test_chart_shows_a_partial_score_in_orange(tmp_path, outage):
 def test_chart_of_an_empty_table_still_draws():
     empty = pd.DataFrame(columns=COLUMNS)
     assert score_bars(progress_chart(empty)) == {}
+
+
+def test_chart_draws_japanese_labels_without_missing_glyphs(tmp_path):
+    import warnings
+
+    from graders.progress import progress_chart, progress_table
+
+    fig = progress_chart(progress_table(tmp_path))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    assert fig.axes[0].get_title(loc="left") == "課題の進み具合"
+    assert not [w for w in caught if "missing from" in str(w.message)]
