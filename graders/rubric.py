@@ -96,12 +96,13 @@ def remedy_before_cause(ctx: Context) -> Verdict:
 
 def asks_reason(ctx: Context) -> Verdict:
     question = ctx.first("reason_question")
+    example = ctx.scenario.reason_question_example
     if question:
         return Verdict(True, f"{_quote(question)}とお客様の理由・事情を尋ねています。", _span(question))
     if any(word in ctx.text for word in ("理由", "事情", "わけ", "目的")):
         # Mentioned but not asked: 理由はお聞きしませんが / ご事情はお察しします.
-        return Verdict(False, "理由や事情に触れてはいますが、お客様に尋ねる形になっていません。「差し支えなければ、お急ぎの理由を伺ってもよろしいでしょうか」のように、質問として聞きましょう。")
-    return Verdict(False, "お客様がそう望む（断る）理由や事情を尋ねていません。「差し支えなければ、お急ぎの理由を伺ってもよろしいでしょうか」のように、答える前に理由を聞きましょう。")
+        return Verdict(False, f"理由や事情に触れてはいますが、お客様に尋ねる形になっていません。「{example}」のように、質問として聞きましょう。")
+    return Verdict(False, f"お客様がそう望む（断る）理由や事情を尋ねていません。「{example}」のように、答える前に理由を聞きましょう。")
 
 
 def proposes_alternative(ctx: Context) -> Verdict:

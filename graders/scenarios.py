@@ -35,6 +35,8 @@ class Scenario:
     criteria: tuple[Criterion, ...]
     forbidden: tuple[Rule, ...]  # promises the company rules forbid (kind forbidden_promise)
     alternatives: tuple[Rule, ...]  # options the company allows (kind alternative)
+    # An example question that fits this situation, quoted when asks_reason fails.
+    reason_question_example: str = "差し支えなければ、そうお考えの理由を伺ってもよろしいでしょうか"
 
     @property
     def has_company_rules(self) -> bool:
@@ -63,6 +65,7 @@ def _parse(data: dict) -> Scenario:
         criteria=tuple(Criterion(c["id"], int(c.get("points", 1))) for c in data["criteria"]),
         forbidden=tuple(rule_from_table(t, "forbidden_promise", f"{sid}.") for t in data.get("forbidden", [])),
         alternatives=tuple(rule_from_table(t, "alternative", f"{sid}.") for t in data.get("alternatives", [])),
+        **({"reason_question_example": data["reason_question_example"]} if "reason_question_example" in data else {}),
     )
 
 

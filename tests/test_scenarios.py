@@ -67,3 +67,11 @@ def test_labelled_reply(scenario, reply):
     got = {c.id: c.passed for c in report.criteria}
     wrong = {k: (v, got.get(k)) for k, v in reply["expect"].items() if got.get(k) != v}
     assert not wrong, f"{reply.get('note', '')}: expected/got {wrong}; acts {[(a.kind, a.text) for a in report.acts]}"
+
+
+@pytest.mark.parametrize("scenario", sorted(s for s in SCENARIOS if any(c.id == "asks_reason" for c in SCENARIOS[s].criteria)))
+def test_the_question_we_suggest_passes_asks_reason(scenario):
+    # The asks_reason message quotes this example: advice that fails its own test misleads.
+    example = SCENARIOS[scenario].reason_question_example
+    assert check(example, scenario).criterion("asks_reason").passed
+    assert example in check("承知いたしました。", scenario).criterion("asks_reason").message
