@@ -22,10 +22,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cohort import SUBMITTED, answer_text, load_answers, notebook_answers
+from .cohort import GENUINE_TITLE, SUBMITTED, answer_text, load_answers, notebook_answers
 from .errors import InputError
 from .exercises import Exercise, all_exercises, for_assignment
+from .integrity import inspect
 from .report import ACT_NAMES, Report
+from .scenarios import get_scenario
 
 LETTER_ASSIGNMENT = "05-apology-letter"
 DRAFT_MARK = "**採点器の所見（下書き）**"
@@ -46,6 +48,9 @@ def draft_comment(exercise: Exercise, text: str | None, report: Report | None, p
     for c in report.criteria:
         mark = "✓" if c.passed else "✗"
         lines.append(f"- {mark} {c.title}（{c.points}/{c.max_points} 点）: {html.escape(c.message)}")
+    findings = inspect(text, get_scenario(exercise.scenario).bad_reply)
+    genuine = " ".join(f.message for f in findings) or "お客様にそのまま送れる、自分の言葉で書かれた返信です。"
+    lines.append(f"- {'✗' if findings else '✓'} {GENUINE_TITLE}（非公開のチェック）: {html.escape(genuine)}")
     if report.acts:
         flow = " → ".join(ACT_NAMES[a.kind] for a in report.acts)
         lines += ["", f"**文の流れ**: {flow}"]

@@ -279,14 +279,16 @@ def default_course_dir() -> Path:
     return PACKAGE_COURSE_DIR if (PACKAGE_COURSE_DIR / "nbgrader_config.py").is_file() else Path.cwd()
 
 
-def copy_course(course_dir: Path, out: Path) -> None:
-    """nbgrader_config.py, source and release of the course (no answers, no gradebook)."""
+def copy_course(course_dir: Path, out: Path, assignments: list[str]) -> None:
+    """nbgrader_config.py, and source and release of the chosen assignments (no learners'
+    answers, no gradebook: nbgrader generate_assignment makes a fresh one)."""
     for name in COURSE_FILES:
         if (course_dir / name).is_file():
             shutil.copy2(course_dir / name, out / name)
     for name in COURSE_FOLDERS:
-        if (course_dir / name).is_dir():
-            shutil.copytree(course_dir / name, out / name, ignore=SKIPPED)
+        for assignment in assignments:
+            if (course_dir / name / assignment).is_dir():
+                shutil.copytree(course_dir / name / assignment, out / name / assignment, ignore=SKIPPED)
 
 
 def _problem_plan(seed: int, learners: int, assignments: list[str]) -> dict[str, dict[str, str]]:
@@ -369,7 +371,7 @@ def build_cohort(
         get_scenario(exercise.scenario)  # an unknown scenario fails before anything is written
     course = Path(course_dir) if course_dir is not None else default_course_dir()
     out.mkdir(parents=True, exist_ok=True)
-    copy_course(course, out)
+    copy_course(course, out, chosen)
 
     problems = _problem_plan(seed, learners, chosen)
     copies = _copy_plan(seed, learners, exercises, problems)
