@@ -66,6 +66,11 @@ class Rule:
     def _excluded(self) -> tuple[re.Pattern, ...]:
         return tuple(re.compile(rf"(?<![^ ])(?:{p})(?![^ ])") for p in self.exclude)
 
+    @functools.cached_property
+    def needs(self):
+        """Literals its matches need (see rule_needs); parsed once per rule, not per scenario."""
+        return rule_needs(self)
+
     def compile(self) -> None:
         """Compile every pattern now; a bad one raises ValueError naming the rule."""
         try:
@@ -243,7 +248,7 @@ class RuleIndex:
 
     def __init__(self, rules: tuple[Rule, ...]):
         self.rules = rules
-        self._needs = tuple(rule_needs(r) for r in rules)
+        self._needs = tuple(r.needs for r in rules)
         self._always = frozenset(i for i, needs in enumerate(self._needs) if needs is None)
         self._by_char: dict[str, set[int]] = {}
         for i, needs in enumerate(self._needs):
