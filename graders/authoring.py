@@ -8,10 +8,11 @@ to a scenario reaches its notebook by re-running this module:
     python -m graders.authoring 06-mixed   # one
 
 Each exercise becomes: the task (markdown, read-only), the form (read-only), the answer
-cell (a literal fallback; the model answer sits in nbgrader's solution region), one
-locked grade cell per criterion with its points, and one hidden grade cell against
-gaming. Output is deterministic (fixed cell ids, no outputs), so re-running changes
-nothing unless the data changed. Then regenerate the release: python -m graders.release.
+cell (a literal fallback; the scenario's solution, not its public model answer, sits in
+nbgrader's solution region), one locked grade cell per criterion with its points, and one
+hidden grade cell against gaming. Output is deterministic (fixed cell ids, no outputs), so
+re-running changes nothing unless the data changed. Then regenerate the release:
+python -m graders.release.
 """
 
 from __future__ import annotations
@@ -128,14 +129,16 @@ RewriteForm("{exercise.id}", show_context=False)  # 場面と悪い例は上の�
 
 
 def answer_cell(exercise: Exercise, scenario: Scenario) -> NotebookNode:
-    model = scenario.model_answer.strip()
-    if not model:
-        raise InputError(f"シナリオ「{scenario.id}」に model_answer がありません（{exercise.id} の模範解答になります）。")
-    if '"""' in model or "\\" in model:
-        raise InputError(f"シナリオ「{scenario.id}」の model_answer に \"\"\" や \\ は使えません（Python の文字列に入れるため）。")
+    # The solution, not the model answer: the lessons show the model answer to everyone,
+    # and graders.integrity marks a reply copied from it as not the learner's own.
+    solution = scenario.solution.strip()
+    if not solution:
+        raise InputError(f"シナリオ「{scenario.id}」に solution がありません（{exercise.id} の採点者用の解答例になります）。")
+    if '"""' in solution or "\\" in solution:
+        raise InputError(f"シナリオ「{scenario.id}」の solution に \"\"\" や \\ は使えません（Python の文字列に入れるため）。")
     name = answer_variable(exercise)
     # The empty literal stays in the release for learners without widgets; the solution
-    # region (the model answer) is replaced by ClearSolutions.code_stub.
+    # region is replaced by ClearSolutions.code_stub.
     source = f'''
 # フォームが使えない場合（VS Code やターミナルなど）は、下の """ と """ の間に
 # 書き直した返信を書いて、このセルを実行してください。
@@ -145,7 +148,7 @@ def answer_cell(exercise: Exercise, scenario: Scenario) -> NotebookNode:
 """
 ### BEGIN SOLUTION
 {name} = """
-{model}
+{solution}
 """
 ### END SOLUTION
 '''

@@ -75,3 +75,20 @@ def test_the_question_we_suggest_passes_asks_reason(scenario):
     example = SCENARIOS[scenario].reason_question_example
     assert check(example, scenario).criterion("asks_reason").passed
     assert example in check("承知いたしました。", scenario).criterion("asks_reason").message
+
+
+# The instructor's solution (in the exercise notebooks' solution region) must earn what the
+# public model answer no longer can: full marks and a pass on the hidden integrity check.
+from graders import integrity  # noqa: E402  (kept with the tests that use it)
+from graders.exercises import all_exercises  # noqa: E402
+
+GRADED = sorted({e.scenario for e in all_exercises().values()})
+
+
+@pytest.mark.parametrize("scenario", GRADED)
+def test_solution_scores_full_marks_and_reads_as_the_learners_own(scenario):
+    spec = SCENARIOS[scenario]
+    assert spec.solution, f"{scenario}: solution がありません"
+    report = check(spec.solution, scenario)
+    assert report.score == report.max_score, [(c.id, c.message) for c in report.criteria if not c.passed]
+    assert integrity.inspect(spec.solution, spec.bad_reply, spec.model_answer) == []
