@@ -87,8 +87,8 @@ def assert_criterion(exercise_id: str, criterion_id: str, fallback: str = "") ->
 def assert_genuine(exercise_id: str, fallback: str = "") -> None:
     """Pass if the reply reads as a real reply (graders.integrity), else raise AssertionError."""
     text, _ = _graded(exercise_id, fallback)
-    bad_reply = get_scenario(get_exercise(exercise_id).scenario).bad_reply
-    findings = integrity.inspect(text, bad_reply)
+    scenario = get_scenario(get_exercise(exercise_id).scenario)
+    findings = integrity.inspect(text, scenario.bad_reply, scenario.model_answer)
     if findings:
         raise AssertionError("\n".join(f"✗ {f.message}" for f in findings))
     print("✓ お客様にそのまま送れる、自分の言葉で書かれた返信です。")

@@ -6,7 +6,9 @@ here looks for one such shortcut and returns a Finding whose Japanese message sa
 to write instead, or None. Thresholds prefer silence to a wrong flag: a terse but real
 reply, a letter with a signature, or a reply with a short list of options all pass.
 
-Used by the hidden test of every nbgrader exercise (graders.grading.assert_genuine).
+The bad reply and the lesson's model answer handed back, whole or lightly edited, count
+as shortcuts too. Used by the hidden test of every nbgrader exercise
+(graders.grading.assert_genuine).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # "stuffing" | "pattern_list" | "copy"
+    check: str  # "stuffing" | "pattern_list" | "copy" | "model_copy"
     message: str  # Japanese, for the learner: what is wrong and what to write instead
     spans: tuple[Span, ...] = ()
 
@@ -40,6 +42,18 @@ BULLET_SHARE = 2 / 3  # a short list of options inside prose is fine; a reply of
 MIN_LABELS = 2  # 「謝罪：…」「対処：…」 labelling the parts of the pattern
 MIN_ARROWS = 2  # 「謝罪→対処→原因」
 COPY_SIMILARITY = 0.8  # SequenceMatcher ratio to the bad reply above which it is a copy
+# The lessons show each scenario's model answer, so a reply may be that answer pasted back.
+# Measured as the share of the model answer's characters that reappear in the reply inside
+# runs of at least COPY_RUN characters (punctuation aside): blind to line order and to text
+# added around the copy; a stock phrase (大変申し訳ございません, 11 characters) is a small
+# share of a whole answer. Measured on the 150 labelled replies (tests/data/labelled):
+# median 0.00, highest 0.69 (a long reply built on the software-delay model answer), apart
+# from one that is the generic model answer with a few words dropped (0.85). The eight
+# graded model answers score 1.00 pasted or shuffled, 0.91-0.98 with a few word swaps,
+# 0.74-0.98 with every stock ending swapped; the instructors' solutions 0.00-0.20. 0.8 keeps
+# the honest replies 0.11 below the line: prefer missing a reworded copy to a wrong flag.
+COPY_RUN = 10
+MODEL_COPY_SHARE = 0.8
 
 APOLOGY = re.compile(r"申し訳|すみません|すいません|お?詫び|おわび|ごめんなさい|失礼(?:いた|致)?しました")
 # Sentence punctuation and spaces are ignored when comparing texts.
@@ -173,8 +187,63 @@ def copies_bad_reply(text: str, bad_reply: str) -> Finding | None:
     )
 
 
-def inspect(text: str, bad_reply: str = "") -> list[Finding]:
-    """Every shortcut found in ``text`` (empty if it reads as a real reply)."""
+def _key_positions(text: str) -> tuple[str, list[int]]:
+    """``_key(text)`` and, for each of its characters, the offset it came from in ``text``."""
+    kept = [(i, ch) for i, ch in enumerate(text) if not _NOISE.fullmatch(ch)]
+    return "".join(ch for _, ch in kept), [i for i, _ in kept]
+
+
+def _shared_runs(source: str, other: str, run: int) -> list[bool]:
+    """For each character of ``source``: is it inside a ``run``-character piece also in ``other``?"""
+    pieces = {other[i : i + run] for i in range(len(other) - run + 1)}
+    shared = [False] * len(source)
+    for i in range(len(source) - run + 1):
+        if source[i : i + run] in pieces:
+            shared[i : i + run] = [True] * run
+    return shared
+
+
+def model_copy_share(text: str, model_answer: str) -> float:
+    """The share of ``model_answer`` (punctuation aside) that reappears in ``text``, 0..1."""
+    model, answer = _key(model_answer), _key(text)
+    if len(model) < COPY_RUN:
+        return 0.0
+    return sum(_shared_runs(model, answer, COPY_RUN)) / len(model)
+
+
+def copies_model_answer(text: str, model_answer: str) -> Finding | None:
+    """The lesson's model answer handed in, whole or with small edits, in any order."""
+    share = model_copy_share(text, model_answer)
+    if share < MODEL_COPY_SHARE:
+        return None
+    answer, offsets = _key_positions(text)
+    copied = _shared_runs(answer, _key(model_answer), COPY_RUN)
+    spans: list[Span] = []
+    for i, is_copied in enumerate(copied):
+        if not is_copied:
+            continue
+        if spans and copied[i - 1]:
+            spans[-1] = (spans[-1][0], offsets[i] + 1)
+        else:
+            spans.append((offsets[i], offsets[i] + 1))
+    return Finding(
+        "model_copy",
+        f"レッスンで紹介した模範解答とほとんど同じです（模範解答の {share:.0%} がそのまま含まれています）。"
+        "模範解答を写すのではなく、場面を読み直して、お客様に伝えたいことを自分の言葉で書きましょう。",
+        tuple(spans),
+    )
+
+
+def inspect(text: str, bad_reply: str = "", model_answer: str = "") -> list[Finding]:
+    """Every shortcut found in ``text`` (empty if it reads as a real reply).
+
+    ``bad_reply`` and ``model_answer`` are the scenario's; leave one empty to skip its check.
+    """
     analysis = analyse(text)
-    found = [keyword_stuffing(analysis), pattern_list(analysis), copies_bad_reply(text, bad_reply)]
+    found = [
+        keyword_stuffing(analysis),
+        pattern_list(analysis),
+        copies_bad_reply(text, bad_reply),
+        copies_model_answer(text, model_answer),
+    ]
     return [f for f in found if f is not None]

@@ -12,7 +12,8 @@ from graders.grading import MissingAnswer, answer_for, assert_criterion, assert_
 from graders.scenarios import get_scenario
 
 EXERCISE = "01-apology-order.q1"
-MODEL = get_scenario("outage-apology").model_answer
+MODEL = get_scenario("outage-apology").model_answer  # public: the lesson shows it
+SOLUTION = get_scenario("outage-apology").solution
 BAD = get_scenario("outage-apology").bad_reply
 # Apology first, but the cause comes before the remedy.
 CAUSE_FIRST = "大変申し訳ございません。原因は昨夜の作業での設定の誤りでした。すでに復旧いたしました。"
@@ -107,7 +108,7 @@ def test_ungradable_answer_fails_with_the_checkers_message():
 
 
 def test_genuine_reply_passes(capsys):
-    assert_genuine(EXERCISE, fallback=MODEL)
+    assert_genuine(EXERCISE, fallback=SOLUTION)
     assert capsys.readouterr().out.startswith("✓")
 
 
@@ -117,6 +118,7 @@ def test_genuine_reply_passes(capsys):
         ("大変申し訳ございません。" * 3 + "すでに復旧いたしました。原因は設定の誤りでした。", "くり返されています"),
         ("謝罪：大変申し訳ございません\n対処：復旧いたしました\n原因：設定の誤り", "見出し"),
         (BAD, "元の返信とほとんど同じ"),
+        (MODEL, "模範解答とほとんど同じ"),
     ],
 )
 def test_gamed_replies_fail_the_genuine_check(text, expected):

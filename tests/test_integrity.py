@@ -1,9 +1,13 @@
 """graders.integrity: the shortcuts it must catch, and real replies it must leave alone."""
 
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from graders import integrity
 from graders.analysis import analyse
+from graders.exercises import all_exercises
 from graders.scenarios import all_scenarios
 
 SCENARIOS = all_scenarios()
@@ -139,3 +143,90 @@ def test_inspect_reports_every_shortcut_found():
     text = "謝罪：申し訳ございません\n" + bad
     checks = {f.check for f in integrity.inspect(text, bad)}
     assert checks == {"stuffing", "pattern_list", "copy"}
+
+
+# --- the lesson's model answer handed in ---------------------------------------------------
+# The lessons show every model answer, so the hidden check flags a reply copied from it.
+
+GRADED = sorted({e.scenario for e in all_exercises().values()})
+LABELLED_DIR = Path(__file__).parent / "data" / "labelled"
+# Labelled replies that are the model answer with a few words dropped (measured share 0.85).
+KNOWN_COPIES = {("generic", 0)}
+# Common word swaps a learner might make to disguise a copy.
+SWAPS = [
+    ("ございます", "あります"), ("いたします", "します"), ("大変", "誠に"), ("誠に", "本当に"),
+    ("存じます", "思います"), ("差し支えなければ", "よろしければ"), ("ご連絡", "お知らせ"),
+    ("おります", "います"), ("でした", "です"),
+]
+
+
+def with_small_edits(text: str) -> str:
+    for old, new in SWAPS:
+        text = text.replace(old, new, 1)
+    return text
+
+
+def lines_reversed(text: str) -> str:
+    return "\n".join(reversed(text.strip().splitlines()))
+
+
+def labelled_replies():
+    for path in sorted(LABELLED_DIR.glob("*.toml")):
+        for i, reply in enumerate(tomllib.loads(path.read_text(encoding="utf-8"))["reply"]):
+            yield path.stem, i, reply["text"]
+
+
+@pytest.mark.parametrize("scenario", GRADED)
+@pytest.mark.parametrize("disguise", [str.strip, with_small_edits, lines_reversed], ids=["verbatim", "edited", "shuffled"])
+def test_the_model_answer_handed_in_is_flagged(scenario, disguise):
+    spec = SCENARIOS[scenario]
+    text = disguise(spec.model_answer)
+    if disguise is not str.strip:
+        assert text != spec.model_answer.strip()
+    found = [f for f in integrity.inspect(text, spec.bad_reply, spec.model_answer) if f.check == "model_copy"]
+    assert len(found) == 1
+    assert "模範解答" in found[0].message and "自分の言葉" in found[0].message
+
+
+@pytest.mark.parametrize("scenario", GRADED)
+def test_the_model_answer_inside_a_longer_reply_is_flagged(scenario):
+    spec = SCENARIOS[scenario]
+    text = "お世話になっております。担当の鈴木でございます。\n" + spec.model_answer + "\nどうぞよろしくお願いいたします。"
+    assert integrity.copies_model_answer(text, spec.model_answer) is not None
+
+
+def test_the_share_copied_is_in_the_message_and_the_spans_cover_the_copy():
+    spec = SCENARIOS["outage-apology"]
+    text = "お世話になっております。\n" + spec.model_answer.strip()
+    found = integrity.copies_model_answer(text, spec.model_answer)
+    assert "100%" in found.message
+    assert [text[start:end] for start, end in found.spans] == [spec.model_answer.strip().rstrip("。")]
+
+
+@pytest.mark.parametrize("scenario", GRADED)
+def test_the_solution_is_not_a_copy_of_the_model_answer(scenario):
+    spec = SCENARIOS[scenario]
+    assert spec.solution
+    assert integrity.model_copy_share(spec.solution, spec.model_answer) < integrity.MODEL_COPY_SHARE / 2
+    assert integrity.inspect(spec.solution, spec.bad_reply, spec.model_answer) == []
+
+
+def test_half_of_the_model_answer_is_not_called_a_copy():
+    # Reusing a sentence or two of the lesson is learning, not copying.
+    spec = SCENARIOS["software-delay"]
+    lines = spec.model_answer.strip().splitlines()
+    assert integrity.copies_model_answer("\n".join(lines[: len(lines) // 2]), spec.model_answer) is None
+
+
+def test_labelled_replies_are_not_flagged_unless_they_copy_the_model_answer():
+    flagged = {
+        (scenario, i)
+        for scenario, i, text in labelled_replies()
+        if integrity.copies_model_answer(text, SCENARIOS[scenario].model_answer)
+    }
+    assert flagged == KNOWN_COPIES
+
+
+def test_no_model_answer_means_no_model_copy_check():
+    assert integrity.copies_model_answer("大変申し訳ございません。", "") is None
+    assert integrity.model_copy_share("大変申し訳ございません。", "") == 0.0

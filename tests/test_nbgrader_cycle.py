@@ -42,7 +42,7 @@ SCENARIO = get_scenario("outage-apology")
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 
 SAVED = {
-    "good": SCENARIO.model_answer,
+    "good": SCENARIO.solution,  # the model answer is public (lessons): handing it in is a copy
     "partial": "大変申し訳ございません。原因は昨夜の作業での設定の誤りでした。すでに復旧いたしました。",
     "gamer": "大変申し訳ございません。" * 3 + "すでに復旧いたしました。原因は設定の誤りでした。",
 }
