@@ -156,8 +156,12 @@ def save(
     event: str = "autosave",
     score: int | None = None,
     max_score: int | None = None,
+    amend: bool = False,
 ) -> Path | None:
     """Record ``text`` as the latest answer and add it to the attempt history.
+
+    ``amend`` replaces the last attempt when it is a check: a re-grade of the same click
+    (the text that raced the button) stays one attempt.
 
     Every non-autosave event is a new attempt. An autosave is one only if the text changed
     and the last attempt is not a draft from the last minute (see DRAFT_INTERVAL); either
@@ -174,6 +178,8 @@ def save(
             answers = {}
         entry = answers.setdefault(exercise_id, {"text": "", "attempts": []})
         attempts = entry.setdefault("attempts", [])
+        if amend and attempts and attempts[-1].get("event") == event == "check":
+            attempts.pop()
         last = attempts[-1] if attempts else {}
         new_draft = last.get("text") != text and not _is_recent_draft(last)
         if event != "autosave" or new_draft:

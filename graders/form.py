@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 import weakref
 from datetime import datetime
 from pathlib import Path
@@ -32,9 +33,11 @@ log = logging.getLogger(__name__)
 
 PLACEHOLDER = "ここに、書き直した返信を入力してください。入力した内容は自動で保存されます。"
 _live_forms: "weakref.WeakSet[RewriteForm]" = weakref.WeakSet()
-# A SudachiPy tokenizer cannot be used by two threads at once; forms checked from threads
-# (or a timer) take turns.
-_grading = threading.Lock()
+# The browser sends a click at once but holds back a text update while an earlier one is in
+# flight, so the last keystrokes can reach the kernel just after チェック. A change that lands
+# this soon after a check is graded again; a later one marks the feedback as out of date.
+RECHECK_WINDOW = 1.0
+STALE_FEEDBACK = "この結果は、書き換える前の返信に対するものです。もう一度「チェック」を押してください。"
 
 
 def _clock() -> str:
@@ -64,6 +67,9 @@ class RewriteForm(widgets.VBox):
         self.answers_path = Path(answers_path or answers.FILENAME).absolute()
         self.save_enabled = save
         self.report: Report | None = None
+        self._checked_text: str | None = None
+        self._checked_at: float | None = None
+        self._feedback_stale = False
 
         self._state = threading.Lock()  # guards _pending and _timer
         self._save_lock = threading.Lock()  # one save at a time, in typing order
@@ -106,16 +112,19 @@ class RewriteForm(widgets.VBox):
 
     # ------------------------------------------------------------------ grading
 
-    def check(self) -> Report | None:
-        """Grade the text, show the feedback, and save the text with its score."""
+    def check(self, amend: bool = False) -> Report | None:
+        """Grade the text, show the feedback, and save the text with its score.
+
+        ``amend`` replaces the last check in the history (a re-grade of the same click).
+        """
         text = self.textarea.value
         with self._state:  # this save supersedes any pending autosave
             self._cancel_timer()
             self._pending = None
         report = None
+        self._checked_text, self._checked_at = text, time.monotonic()
         try:
-            with _grading:
-                report = check(text, self.scenario)
+            report = check(text, self.scenario)
         except InputError as e:
             self.feedback.value = notice_html(str(e), "error")
         except Exception as e:  # a bug in the checker must not cost the learner their text
@@ -127,13 +136,14 @@ class RewriteForm(widgets.VBox):
             )
         else:
             self.feedback.value = report_html(report)
+        self._feedback_stale = False
         self.report = report
         if self.save_enabled:
             with self._save_lock:
                 if report is None:
-                    self._store(text, "check")
+                    self._store(text, "check", amend=amend)
                 else:
-                    self._store(text, "check", report.score, report.max_score)
+                    self._store(text, "check", report.score, report.max_score, amend=amend)
             self._mark_idle_if_done()
         return report
 
@@ -154,6 +164,7 @@ class RewriteForm(widgets.VBox):
         super().close()
 
     def _on_change(self, change: dict) -> None:
+        self._follow_up_check(change["new"])
         if not self.save_enabled:
             return
         with self._state:
@@ -164,6 +175,16 @@ class RewriteForm(widgets.VBox):
             self._timer = threading.Timer(self.autosave_delay, self._save_pending)
             self._timer.start()
         self._set_status("入力中…（手を止めると自動で保存します）", "info")
+
+    def _follow_up_check(self, text: str) -> None:
+        """Re-grade a text that raced the button; otherwise flag feedback that no longer fits."""
+        if self._checked_at is None or text == self._checked_text:
+            return
+        if time.monotonic() - self._checked_at < RECHECK_WINDOW:
+            self.check(amend=True)
+        elif not self._feedback_stale:
+            self._feedback_stale = True
+            self.feedback.value = notice_html(STALE_FEEDBACK, "info") + self.feedback.value
 
     def _cancel_timer(self) -> None:  # caller holds _state
         if self._timer is not None:
@@ -183,10 +204,12 @@ class RewriteForm(widgets.VBox):
             if self._pending is None:
                 self._idle.set()
 
-    def _store(self, text: str, event: str, score: int | None = None, max_score: int | None = None) -> None:
+    def _store(
+        self, text: str, event: str, score: int | None = None, max_score: int | None = None, amend: bool = False
+    ) -> None:
         """Write one save; show the outcome. The text stays in the box whatever happens."""
         try:
-            moved = answers.save(self.answers_path, self.exercise_id, text, event, score, max_score)
+            moved = answers.save(self.answers_path, self.exercise_id, text, event, score, max_score, amend)
         except Exception as e:
             if not isinstance(e, OSError):
                 log.exception("saving %s failed", self.exercise_id)

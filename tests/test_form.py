@@ -16,6 +16,7 @@ import pytest
 from graders import InputError, answers, check_exercise
 from graders.checker import MAX_CHARS, validate
 from graders.exercises import get_exercise
+import graders.form as form_module
 from graders.form import RewriteForm
 from graders.report import Report
 from graders.scenarios import Criterion, get_scenario
@@ -159,7 +160,8 @@ def test_input_the_checker_refuses_is_explained_and_still_saved(make_form, workd
     assert entry["attempts"][-1]["event"] == "check" and "score" not in entry["attempts"][-1]
 
 
-def test_each_check_adds_a_timestamped_attempt(make_form, workdir, scenario):
+def test_each_check_adds_a_timestamped_attempt(make_form, workdir, scenario, monkeypatch):
+    monkeypatch.setattr(form_module, "RECHECK_WINDOW", 0.0)  # a person pauses between edits
     form = make_form()
     for text in (scenario.bad_reply, scenario.model_answer):
         form.textarea.value = text
@@ -234,7 +236,8 @@ def test_rerunning_the_cell_first_saves_the_old_forms_typing(make_form):
     assert new.textarea.value == "まだ自動保存されていない返信"
 
 
-def test_two_forms_saving_at_once_lose_nothing(make_form, workdir, scenario):
+def test_two_forms_saving_at_once_lose_nothing(make_form, workdir, scenario, monkeypatch):
+    monkeypatch.setattr(form_module, "RECHECK_WINDOW", 0.0)  # a person pauses between edits
     forms = {EXERCISE: make_form(), PRACTICE: make_form(PRACTICE, scenario="outage-apology")}
     start = threading.Barrier(len(forms))
 
@@ -357,3 +360,32 @@ def test_saved_file_is_valid_json_for_grade_cells(make_form, workdir, scenario):
     form.button.click()
     data = json.loads((workdir / "answers.json").read_text(encoding="utf-8"))
     assert data["answers"][EXERCISE]["text"] == answers.latest_text(workdir / "answers.json", EXERCISE)
+
+
+def test_text_that_lands_just_after_the_click_is_checked_again(tmp_path, monkeypatch):
+    # The browser can deliver チェック before the last keystrokes: grade the text that arrives.
+    monkeypatch.chdir(tmp_path)
+    scenario = get_scenario("outage-apology")
+    form = RewriteForm("01-apology-order.q1")
+    form.textarea.value = scenario.model_answer[:-3]
+    form.button.click()
+    form.textarea.value = scenario.model_answer
+    assert form.report.text == scenario.model_answer
+    assert form_module.STALE_FEEDBACK not in form.feedback.value
+    form.flush()
+    checks = [a for a in answers.read(tmp_path / "answers.json")["01-apology-order.q1"]["attempts"] if a["event"] == "check"]
+    assert [a["text"] for a in checks] == [scenario.model_answer]  # one click, one attempt
+
+
+def test_editing_later_marks_the_feedback_out_of_date(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(form_module, "RECHECK_WINDOW", 0.0)
+    form = RewriteForm("practice.stale", scenario="outage-apology", save=False)
+    form.textarea.value = get_scenario("outage-apology").bad_reply
+    form.button.click()
+    assert form_module.STALE_FEEDBACK not in form.feedback.value
+    form.textarea.value = "大変申し訳ございません。"
+    assert form_module.STALE_FEEDBACK in form.feedback.value
+    assert form.report.text == get_scenario("outage-apology").bad_reply
+    form.button.click()
+    assert form_module.STALE_FEEDBACK not in form.feedback.value
