@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import json
 import os
 import random
 import re
 import shutil
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -442,6 +444,38 @@ def _write_submission(folder: Path, assignment: str, entries: dict, problems: di
         (folder / answers.FILENAME).write_bytes(data)
 
 
+def demo_course(learners: int = 40, seed: int = 0, course_dir: str | os.PathLike | None = None) -> Path:
+    """A demo cohort in the system's temporary folder, built once and reused.
+
+    The folder name carries a fingerprint of everything the demo is made from (this
+    module, the fragments, the registry, the scenarios, the course's notebooks), so a
+    changed course gets a new demo and an unchanged one is not rebuilt on every run of
+    the report notebook. Built under a temporary name and renamed, so two runs at once
+    never see half a demo.
+    """
+    course = Path(course_dir) if course_dir is not None else default_course_dir()
+    digest = hashlib.sha256(f"{learners}:{seed}".encode())
+    package = Path(__file__).resolve().parent
+    inputs = [Path(__file__), package / "cohort_fragments.toml", package / "exercises.toml", *sorted((package / "scenarios").glob("*.toml"))]
+    inputs += sorted(course.glob("exercises/*/*.ipynb")) + sorted(course.glob("solutions/*/*.ipynb"))
+    for path in inputs:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    target = Path(tempfile.gettempdir()) / f"outai-cohort-demo-{learners}-{seed}-{digest.hexdigest()[:12]}"
+    if (target / MANIFEST).is_file():
+        return target
+    building = Path(tempfile.mkdtemp(prefix=f"{target.name}.building-"))
+    try:
+        build_cohort(building / "course", learners, seed, course_dir=course)
+        os.replace(building / "course", target)
+    except OSError:
+        if not (target / MANIFEST).is_file():
+            raise
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return target
+
+
 # ---------------------------------------------------------------- command
 
 
@@ -463,4 +497,4 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["MANIFEST", "Draft", "build_cohort", "compose", "plan_draft", "revise", "configure", "fragment_pools", "make_learner", "run"]
+__all__ = ["MANIFEST", "Draft", "build_cohort", "compose", "demo_course", "plan_draft", "revise", "configure", "fragment_pools", "make_learner", "run"]

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import subprocess
+import tempfile
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from graders import answers
 from graders.cohort_cli import grade_cohort
 from graders.cohort_report import final_texts, near_duplicates, read_grades, submission_scores
-from graders.demo_cohort import MANIFEST, build_cohort
+from graders.demo_cohort import MANIFEST, build_cohort, demo_course
 
 ASSIGNMENTS = ["01-apology-order", "02-asking-reason"]
 
@@ -147,3 +148,14 @@ def test_the_command_builds_a_cohort(tmp_path):
     assert manifest["seed"] == 5 and manifest["learners"] == 12
     assert len(list((out / "submitted").iterdir())) == 12
     assert str(out) in done.stdout
+
+
+def test_the_reports_demo_is_built_once_and_reused(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    first = demo_course(12, seed=1)
+    stamp = (first / MANIFEST).stat().st_mtime_ns
+    assert demo_course(12, seed=1) == first
+    assert (first / MANIFEST).stat().st_mtime_ns == stamp  # not rebuilt
+    other = demo_course(13, seed=1)
+    assert other != first and json.loads((other / MANIFEST).read_text(encoding="utf-8"))["learners"] == 13
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.name, other.name])  # nothing half-built left
