@@ -251,3 +251,40 @@ def test_a_course_without_submissions_is_a_clear_error(tmp_path):
     done = run_cli("grade-cohort", "--course-dir", str(tmp_path), "--out", str(tmp_path / "g.csv"))
     assert done.returncode == 2
     assert "提出物がありません" in done.stderr
+
+
+def test_a_terminal_gets_a_progress_bar_with_eta(course, tmp_path):
+    """On a terminal (a pseudo-terminal here) stderr shows tqdm's bar; in a pipe it stays quiet."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    quiet = run_cli("grade-cohort", "--course-dir", str(course), "--out", str(tmp_path / "quiet.csv"))
+    assert "採点中" not in quiet.stderr
+    saved = (course / "submitted" / "good" / ASSIGNMENT / answers.FILENAME).read_bytes()
+    for n in range(3000):  # a few seconds of work: the bar appears after its one-second delay
+        target = course / "submitted" / f"copy-{n:04d}" / ASSIGNMENT
+        target.mkdir(parents=True)
+        (target / answers.FILENAME).write_bytes(saved)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "graders", "grade-cohort", "--course-dir", str(course), "--out", str(tmp_path / "g.csv")],
+        stdout=subprocess.DEVNULL, stderr=slave,
+    )
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert proc.wait() == 0
+    text = shown.decode("utf-8", "replace")
+    assert "採点中" in text and "100%" in text and "<00:" in text  # "<00:.." is tqdm's ETA
