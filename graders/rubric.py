@@ -68,30 +68,57 @@ def _span(*acts: Act | None) -> tuple[Span, ...]:
     return tuple((a.start, a.end) for a in acts if a is not None)
 
 
+@dataclass(frozen=True)
+class OrderMessages:
+    """What to say for each outcome of "the first <first> comes before the first <then>".
+
+    Templates take {first} and {then}: the quoted acts.
+    """
+
+    neither: str
+    no_first: str
+    no_then: str
+    in_order: str
+    out_of_order: str
+
+
+def _first_before(ctx: Context, first_kind: str, then_kind: str, say: OrderMessages) -> Verdict:
+    """Both acts present and the first ``first_kind`` starts before the first ``then_kind``."""
+    first, then = ctx.first(first_kind), ctx.first(then_kind)
+    if first is None and then is None:
+        return Verdict(False, say.neither)
+    if first is None:
+        return Verdict(False, say.no_first.format(then=_quote(then)), _span(then))
+    if then is None:
+        return Verdict(False, say.no_then.format(first=_quote(first)), _span(first))
+    if first.start < then.start:
+        return Verdict(True, say.in_order.format(first=_quote(first), then=_quote(then)), _span(first, then))
+    return Verdict(False, say.out_of_order.format(first=_quote(first), then=_quote(then)), _span(then, first))
+
+
+APOLOGY_ORDER = OrderMessages(
+    neither="謝罪も、何が起きたのかの説明も見当たりません。まず「ご迷惑をおかけし、申し訳ございません」と謝罪し、そのあとで原因を簡潔に説明しましょう。",
+    no_first="原因の説明{then}はありますが、謝罪がありません。説明の前に「大変申し訳ございません」などの謝罪を置きましょう。",
+    no_then="謝罪{first}はできています。次に、何が原因だったのかを一言で説明しましょう（例:「原因は設定の誤りでした」）。",
+    in_order="謝罪{first}が原因の説明{then}より先にあります。",
+    out_of_order="原因の説明{then}が謝罪{first}より先に来ています。お客様には言い訳に聞こえます。謝罪を冒頭に移し、説明はそのあとにしましょう。",
+)
+
+REMEDY_ORDER = OrderMessages(
+    neither="対処（いま何をしたか、これから何をするか）も原因の説明もありません。謝罪のあとに「すでに復旧いたしました」のような対処を伝え、そのあとで原因を説明しましょう。",
+    no_first="原因の説明{then}はありますが、具体的な対処がありません。「ただちに交換品を手配いたします」のように、お客様のために何をするかを原因より先に伝えましょう。",
+    no_then="対処{first}は伝えられています。そのあとで、何が原因だったのかを簡潔に説明しましょう。",
+    in_order="対処{first}を原因の説明{then}より先に伝えています。",
+    out_of_order="原因の説明{then}が対処{first}より先です。困っているお客様がまず知りたいのは「どうしてくれるのか」です。対処を先に、原因はそのあとにしましょう。",
+)
+
+
 def apology_before_explanation(ctx: Context) -> Verdict:
-    apology, cause = ctx.first("apology"), ctx.first("cause")
-    if apology is None and cause is None:
-        return Verdict(False, "謝罪も、何が起きたのかの説明も見当たりません。まず「ご迷惑をおかけし、申し訳ございません」と謝罪し、そのあとで原因を簡潔に説明しましょう。")
-    if apology is None:
-        return Verdict(False, f"原因の説明{_quote(cause)}はありますが、謝罪がありません。説明の前に「大変申し訳ございません」などの謝罪を置きましょう。", _span(cause))
-    if cause is None:
-        return Verdict(False, f"謝罪{_quote(apology)}はできています。次に、何が原因だったのかを一言で説明しましょう（例:「原因は設定の誤りでした」）。", _span(apology))
-    if apology.start < cause.start:
-        return Verdict(True, f"謝罪{_quote(apology)}が原因の説明{_quote(cause)}より先にあります。", _span(apology, cause))
-    return Verdict(False, f"原因の説明{_quote(cause)}が謝罪{_quote(apology)}より先に来ています。お客様には言い訳に聞こえます。謝罪を冒頭に移し、説明はそのあとにしましょう。", _span(cause, apology))
+    return _first_before(ctx, "apology", "cause", APOLOGY_ORDER)
 
 
 def remedy_before_cause(ctx: Context) -> Verdict:
-    remedy, cause = ctx.first("remedy"), ctx.first("cause")
-    if remedy is None and cause is None:
-        return Verdict(False, "対処（いま何をしたか、これから何をするか）も原因の説明もありません。謝罪のあとに「すでに復旧いたしました」のような対処を伝え、そのあとで原因を説明しましょう。")
-    if remedy is None:
-        return Verdict(False, f"原因の説明{_quote(cause)}はありますが、具体的な対処がありません。「ただちに交換品を手配いたします」のように、お客様のために何をするかを原因より先に伝えましょう。", _span(cause))
-    if cause is None:
-        return Verdict(False, f"対処{_quote(remedy)}は伝えられています。そのあとで、何が原因だったのかを簡潔に説明しましょう。", _span(remedy))
-    if remedy.start < cause.start:
-        return Verdict(True, f"対処{_quote(remedy)}を原因の説明{_quote(cause)}より先に伝えています。", _span(remedy, cause))
-    return Verdict(False, f"原因の説明{_quote(cause)}が対処{_quote(remedy)}より先です。困っているお客様がまず知りたいのは「どうしてくれるのか」です。対処を先に、原因はそのあとにしましょう。", _span(cause, remedy))
+    return _first_before(ctx, "remedy", "cause", REMEDY_ORDER)
 
 
 def asks_reason(ctx: Context) -> Verdict:
