@@ -62,7 +62,7 @@ def draft_for(folder: Path, exercise: Exercise) -> str:
     """The draft for one learner's answer to ``exercise``, read as grade-cohort reads it."""
     from .checker import check
 
-    stored, problem, detail = load_answers(folder)
+    stored, _, detail = load_answers(folder)
     text, _ = answer_text(stored.get(exercise.id), None)
     if text is None:
         text, _ = answer_text(None, notebook_answers(folder).get(exercise.number))
