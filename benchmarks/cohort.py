@@ -11,8 +11,8 @@ All measured in one run, on demo cohorts (graders.demo_cohort) in a temporary fo
 3. ``nbgrader autograde`` (the real CLI) on SAMPLE of the same submissions, copied into a
    course of their own: seconds per submission, against grade-cohort's per submission of
    the same assignment; and the two must agree (graders.cohort_tamper finds no mismatch).
-4. Peak memory for 10,000 and LARGE answers (--jobs 2): the largest process's peak RSS
-   (wait4) and the whole process tree's peak (sampled with psutil), with the CSV size.
+4. Peak memory for 10,000 and LARGE answers (--jobs 2): the peak RSS of the largest
+   process and of the whole process tree (sampled with psutil), with the CSV size.
    Target: memory grows no faster than the output (here it should stay flat).
 
 Wall-clock figures depend on the load of the shared 2-core machine (the load average is
@@ -47,7 +47,7 @@ SAMPLE_ASSIGNMENT = "01-apology-order"
 class Run:
     seconds: float  # wall clock, start-up included
     cpu_seconds: float  # user + system of the whole process tree
-    largest_rss_mb: float  # peak RSS of the largest single process (wait4)
+    largest_rss_mb: float  # peak RSS of the largest single process of the tree (sampled)
     tree_rss_mb: float  # peak of the summed RSS of the process tree (sampled)
     returncode: int
     stderr: str
@@ -73,7 +73,9 @@ def run(args: list[str], cwd: Path) -> Run:
     """Run ``python -m args``; wall, CPU and memory of its whole process tree."""
     import psutil
 
-    peak = [0.0]
+    # Sampled, not wait4's ru_maxrss: Linux carries a child's pre-exec RSS (a copy of this
+    # benchmark process, which grows as it builds cohorts) into ru_maxrss across exec.
+    peak, largest = [0.0], [0.0]
     done = threading.Event()
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", *args], cwd=cwd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -85,9 +87,11 @@ def run(args: list[str], cwd: Path) -> Run:
                 total = 0
                 for p in [parent, *parent.children(recursive=True)]:
                     try:
-                        total += p.memory_info().rss
+                        rss = p.memory_info().rss
                     except psutil.Error:
-                        pass
+                        continue
+                    total += rss
+                    largest[0] = max(largest[0], rss / 2**20)
                 peak[0] = max(peak[0], total / 2**20)
                 time.sleep(0.1)
         except psutil.Error:
@@ -100,7 +104,7 @@ def run(args: list[str], cwd: Path) -> Run:
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak[0], os.waitstatus_to_exitcode(status), stderr)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, largest[0], peak[0], os.waitstatus_to_exitcode(status), stderr)
 
 
 def grade_cohort(course: Path, out: Path, jobs: int, *assignments: str) -> Run:
@@ -204,8 +208,8 @@ def measure(learners: int, large_answers: int, sample: int) -> list[Row]:
         rows.append(Row(f"peak RSS, {big_slots:,} answers: largest process / process tree", f"{big.largest_rss_mb:.0f} / {big.tree_rss_mb:.0f} MB (CSV {big_csv / 2**20:.1f} MB, {big.seconds:.0f} s)"))
         memory_growth = big.tree_rss_mb / ten.tree_rss_mb
         output_growth = big_csv / small_csv
-        rows.append(Row("memory growth / output growth", f"{memory_growth:.2f}x / {output_growth:.1f}x", "memory <= output", memory_growth <= output_growth))
-        rows.append(Row("memory growth, 10x the answers (flat is the aim)", f"{memory_growth:.2f}x", "< 1.5x", memory_growth < 1.5))
+        rows.append(Row("memory growth / output growth", f"{memory_growth:.2f}x / {output_growth:.1f}x", "memory <= output", memory_growth <= max(output_growth, 1.0)))
+        rows.append(Row(f"memory growth, {big_slots / slots:.0f}x the answers (flat is the aim)", f"{memory_growth:.2f}x", "< 1.5x", memory_growth < 1.5))
     return rows
 
 
