@@ -246,7 +246,7 @@ def _zero_rows(sub: Submission, exercise: Exercise, status: str, detail: str = "
 def grade_exercise(sub: Submission, exercise: Exercise, text: str, status: str, source: str) -> list[Row]:
     """Rows of one answer: the checker's criteria and the genuine-reply check."""
     from .checker import check
-    from .integrity import inspect
+    from .integrity import inspect_for
 
     try:
         report = check(text, exercise.scenario)
@@ -256,7 +256,7 @@ def grade_exercise(sub: Submission, exercise: Exercise, text: str, status: str, 
         Row(sub.student, sub.assignment, exercise.id, c.id, c.passed, c.points, c.max_points, c.message, status, source)
         for c in report.criteria
     ]
-    findings = inspect(text, get_scenario(exercise.scenario).bad_reply)
+    findings = inspect_for(text, get_scenario(exercise.scenario))
     points = genuine_points()
     message = " ".join(f.message for f in findings) or "お客様にそのまま送れる、自分の言葉で書かれた返信です。"
     rows.append(Row(sub.student, sub.assignment, exercise.id, GENUINE, not findings, 0 if findings else points, points, message, status, source))

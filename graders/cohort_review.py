@@ -25,7 +25,7 @@ from pathlib import Path
 from .cohort import GENUINE_TITLE, SUBMITTED, answer_text, load_answers, notebook_answers
 from .errors import InputError
 from .exercises import Exercise, all_exercises, for_assignment
-from .integrity import inspect
+from .integrity import inspect_for
 from .report import ACT_NAMES, Report
 from .scenarios import get_scenario
 
@@ -48,7 +48,7 @@ def draft_comment(exercise: Exercise, text: str | None, report: Report | None, p
     for c in report.criteria:
         mark = "✓" if c.passed else "✗"
         lines.append(f"- {mark} {c.title}（{c.points}/{c.max_points} 点）: {html.escape(c.message)}")
-    findings = inspect(text, get_scenario(exercise.scenario).bad_reply)
+    findings = inspect_for(text, get_scenario(exercise.scenario))
     genuine = " ".join(f.message for f in findings) or "お客様にそのまま送れる、自分の言葉で書かれた返信です。"
     lines.append(f"- {'✗' if findings else '✓'} {GENUINE_TITLE}（非公開のチェック）: {html.escape(genuine)}")
     if report.acts:

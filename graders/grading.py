@@ -88,7 +88,7 @@ def assert_genuine(exercise_id: str, fallback: str = "") -> None:
     """Pass if the reply reads as a real reply (graders.integrity), else raise AssertionError."""
     text, _ = _graded(exercise_id, fallback)
     scenario = get_scenario(get_exercise(exercise_id).scenario)
-    findings = integrity.inspect(text, scenario.bad_reply, scenario.model_answer)
+    findings = integrity.inspect_for(text, scenario)
     if findings:
         raise AssertionError("\n".join(f"✗ {f.message}" for f in findings))
     print("✓ お客様にそのまま送れる、自分の言葉で書かれた返信です。")

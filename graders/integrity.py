@@ -17,8 +17,12 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .analysis import Analysis, Sentence, Token, analyse
+
+if TYPE_CHECKING:
+    from .scenarios import Scenario
 
 Span = tuple[int, int]
 
@@ -70,6 +74,10 @@ _CLOSING_POS = ("助動詞", "感動詞")
 _CLOSING_PARTICLES = ("終助詞", "接続助詞")
 _CLOSING_FORMS = ("終止形", "命令形")
 _SKIP_POS = ("補助記号", "空白", "記号")
+
+
+if TYPE_CHECKING:
+    from .scenarios import Scenario
 
 
 def _key(text: str) -> str:
@@ -232,6 +240,12 @@ def copies_model_answer(text: str, model_answer: str) -> Finding | None:
         "模範解答を写すのではなく、場面を読み直して、お客様に伝えたいことを自分の言葉で書きましょう。",
         tuple(spans),
     )
+
+
+def inspect_for(text: str, scenario: "Scenario") -> list[Finding]:
+    """The hidden genuine-reply check of an exercise on ``scenario``: grade cells and the
+    cohort re-grade both call this, so they can never disagree."""
+    return inspect(text, scenario.bad_reply, scenario.model_answer)
 
 
 def inspect(text: str, bad_reply: str = "", model_answer: str = "") -> list[Finding]:

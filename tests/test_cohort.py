@@ -40,7 +40,7 @@ SCENARIO = get_scenario(EXERCISE.scenario)
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 
 SAVED = {
-    "good": SCENARIO.model_answer,
+    "good": SCENARIO.solution,  # the lesson's public model answer would be flagged as a copy
     "partial": "大変申し訳ございません。原因は昨夜の作業での設定の誤りでした。すでに復旧いたしました。",
 }
 TYPED = "ご迷惑をおかけし、誠に申し訳ございません。注文画面はすでに復旧いたしました。原因は昨夜の設定の誤りでした。"

@@ -230,3 +230,15 @@ def test_labelled_replies_are_not_flagged_unless_they_copy_the_model_answer():
 def test_no_model_answer_means_no_model_copy_check():
     assert integrity.copies_model_answer("大変申し訳ございません。", "") is None
     assert integrity.model_copy_share("大変申し訳ございません。", "") == 0.0
+
+
+def test_grade_cells_and_the_cohort_regrade_use_the_same_genuine_check():
+    # A copy of the lesson's model answer must fail in both, or they would disagree.
+    from graders.exercises import all_exercises
+    from graders.integrity import inspect_for
+    from graders.scenarios import get_scenario
+
+    for exercise in all_exercises().values():
+        scenario = get_scenario(exercise.scenario)
+        assert any(f.check == "model_copy" for f in inspect_for(scenario.model_answer, scenario))
+        assert inspect_for(scenario.solution, scenario) == []
