@@ -30,8 +30,11 @@ test: install browser
 	$(BIN)/python -m pytest
 	bash scripts/run-nbval.sh
 
+# The checker (throughput vs bare Sudachi, latency, cold start, memory), then cohort
+# grading (grade-cohort vs nbgrader autograde, jobs, memory growth).
 bench: install
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.cohort
 
 # Regenerate the release notebooks from solutions/ (never edit exercises/ by hand).
 exercises: install
