@@ -37,7 +37,17 @@ _live_forms: "weakref.WeakSet[RewriteForm]" = weakref.WeakSet()
 # flight, so the last keystrokes can reach the kernel just after チェック. A change that lands
 # this soon after a check is graded again; a later one marks the feedback as out of date.
 RECHECK_WINDOW = 1.0
+RACE_EDIT_CHARS = 20  # a raced update differs from the graded text by a few keystrokes at most
 STALE_FEEDBACK = "この結果は、書き換える前の返信に対するものです。もう一度「チェック」を押してください。"
+
+
+def _small_edit(a: str, b: str, limit: int) -> bool:
+    """True if ``a`` and ``b`` differ in at most ``limit`` characters between a common
+    prefix and a common suffix (a few keystrokes, wherever the cursor was)."""
+    prefix = len(os.path.commonprefix([a, b]))
+    a, b = a[prefix:], b[prefix:]
+    suffix = len(os.path.commonprefix([a[::-1], b[::-1]]))
+    return max(len(a), len(b)) - suffix <= limit
 
 
 def _clock() -> str:
@@ -180,7 +190,8 @@ class RewriteForm(widgets.VBox):
         """Re-grade a text that raced the button; otherwise flag feedback that no longer fits."""
         if self._checked_at is None or text == self._checked_text:
             return
-        if time.monotonic() - self._checked_at < RECHECK_WINDOW:
+        raced = time.monotonic() - self._checked_at < RECHECK_WINDOW
+        if raced and _small_edit(self._checked_text, text, RACE_EDIT_CHARS):
             self.check(amend=True)
         elif not self._feedback_stale:
             self._feedback_stale = True

@@ -377,6 +377,23 @@ def test_text_that_lands_just_after_the_click_is_checked_again(tmp_path, monkeyp
     assert [a["text"] for a in checks] == [scenario.model_answer]  # one click, one attempt
 
 
+def test_starting_a_new_reply_right_after_a_check_keeps_that_check(tmp_path, monkeypatch):
+    # Not a race: the learner replaced the text at once. The check they clicked stays recorded.
+    monkeypatch.chdir(tmp_path)
+    scenario = get_scenario("outage-apology")
+    form = RewriteForm("01-apology-order.q1")
+    form.textarea.value = scenario.bad_reply
+    form.button.click()
+    form.textarea.value = "大"
+    assert form.report.text == scenario.bad_reply
+    assert form_module.STALE_FEEDBACK in form.feedback.value
+    form.textarea.value = scenario.model_answer
+    form.button.click()
+    form.flush()
+    checks = [a for a in answers.read(tmp_path / "answers.json")["01-apology-order.q1"]["attempts"] if a["event"] == "check"]
+    assert [a["text"] for a in checks] == [scenario.bad_reply, scenario.model_answer]
+
+
 def test_editing_later_marks_the_feedback_out_of_date(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(form_module, "RECHECK_WINDOW", 0.0)
