@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from typing import NamedTuple
 
 from .analysis import Analysis
 from .rules import Rule, RuleIndex, Stream, builtin_rules
 from .scenarios import Scenario
 
 
-@dataclass(frozen=True, slots=True)
-class Act:
+class Act(NamedTuple):
     kind: str
     start: int
     end: int
@@ -26,17 +26,39 @@ def rules_for(scenario: Scenario) -> tuple[Rule, ...]:
     return builtin_rules() + scenario.rules
 
 
-# Scenario (by identity) -> its rules with the literal prefilter, built once per scenario.
-_indexes: dict[int, tuple[Scenario, RuleIndex]] = {}
+class _ScenarioRules(NamedTuple):
+    scenario: Scenario  # held, so that its id() cannot be reused while cached
+    index: RuleIndex
+    company: frozenset[str]  # ids of the scenario's own rules
+
+
+@functools.cache
+def _builtin_index() -> RuleIndex:
+    return RuleIndex(builtin_rules())
+
+
+# Scenario (by identity) -> its rules with the literal prefilter, built once per scenario
+# over the one index of the built-in rules.
+_indexes: dict[int, _ScenarioRules] = {}
+
+
+def _scenario_rules(scenario: Scenario) -> _ScenarioRules:
+    cached = _indexes.get(id(scenario))
+    if cached is None or cached.scenario is not scenario:
+        if len(_indexes) >= 64:  # scenarios built on the fly (tests) must not pile up
+            _indexes.clear()
+        index = RuleIndex(scenario.rules, base=_builtin_index())
+        cached = _indexes[id(scenario)] = _ScenarioRules(scenario, index, frozenset(r.id for r in scenario.rules))
+    return cached
 
 
 def rule_index(scenario: Scenario) -> RuleIndex:
-    cached = _indexes.get(id(scenario))
-    if cached is None or cached[0] is not scenario:
-        if len(_indexes) >= 64:  # scenarios built on the fly (tests) must not pile up
-            _indexes.clear()
-        cached = _indexes[id(scenario)] = (scenario, RuleIndex(rules_for(scenario)))
-    return cached[1]
+    """The rules of ``rules_for(scenario)``, with the literal prefilter."""
+    return _scenario_rules(scenario).index
+
+
+def _order(act: Act) -> tuple:
+    return act.start, act.start - act.end, act.kind, act.rule  # first, then longest
 
 
 def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
@@ -45,17 +67,17 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
     Overlapping finds of one kind collapse into the first, longest; a scenario's company
     rules collapse separately, so a generic offer never hides an allowed alternative.
     """
-    rules = rule_index(scenario)
+    _, rules, company = _scenario_rules(scenario)
+    text = analysis.text
     found: list[Act] = []
     for index, sentence in enumerate(analysis.sentences):
-        stream = Stream.of(sentence)
-        for rule in rules.candidates(stream):
-            for start, end in rule.finditer(stream):
-                found.append(Act(rule.kind, start, end, analysis.text[start:end], rule.id, index))
-    found.sort(key=lambda a: (a.start, -(a.end - a.start), a.kind, a.rule))
+        for rule, start, end in rules.matches(Stream.of(sentence)):
+            found.append(Act(rule.kind, start, end, text[start:end], rule.id, index))
+    if len(found) < 2:
+        return found
+    found.sort(key=_order)
     kept: list[Act] = []
     last_end: dict[tuple[str, bool], int] = {}
-    company = {r.id for r in scenario.rules}
     for act in found:
         key = (act.kind, act.rule in company)
         if act.start < last_end.get(key, -1):

@@ -3,13 +3,23 @@
 SudachiPy does the analysis; this module adds character offsets into the original text,
 a small variant map for forms Sudachi's normalization leaves apart, and sentence
 boundaries that also work for spoken replies written without 。.
+
+Speed matters here: every check tokenizes its reply, and the checker should cost little
+more than Sudachi itself (benchmarks/). So a dictionary word's forms and part of speech
+are asked of Sudachi once per process, then looked up by word id; a text's tokens are
+kept as word records and end offsets, and Token objects are made only when asked for
+(grading reads only the sentences' forms and offsets); and the sentence splitter looks
+only at the few tokens that can end a sentence.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import re
 import threading
-from dataclasses import dataclass
+from operator import attrgetter
+from typing import Callable, Iterator, NamedTuple, Sequence
 
 # Sudachi does not merge these kana/kanji variants (measured; see DESIGN.md), so rules
 # would otherwise need both spellings. Keys are normalized forms, values the canonical one.
@@ -29,25 +39,16 @@ SOFT_BREAK = set("…・\u3000")
 _MAX_CHUNK_BYTES = 48_000
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One morpheme, with its character offsets in the text."""
+
     surface: str
     normalized: str
     dictionary: str
     pos: tuple[str, ...]
     start: int
     end: int
-
-    @property
-    def is_space(self) -> bool:
-        return self.pos[0] == "空白" or not self.surface.strip()
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    start: int
-    end: int
-    tokens: tuple[Token, ...]
+    is_space: bool  # whitespace: Sudachi's 空白, or a surface of nothing but spaces
 
 
 @functools.cache
@@ -57,6 +58,9 @@ def _dictionary():
 
     return Dictionary(dict="core")
 
+
+# What the checker reads of a morpheme: Sudachi then decodes nothing else (measured faster).
+_FIELDS = {"pos", "normalized_form", "dictionary_form"}
 
 _local = threading.local()
 
@@ -68,7 +72,7 @@ def _tokenizer():
     if tokenizer is None:
         from sudachipy import SplitMode
 
-        tokenizer = _local.tokenizer = _dictionary().tokenizer(mode=SplitMode.C)
+        tokenizer = _local.tokenizer = _dictionary().tokenizer(mode=SplitMode.C, fields=_FIELDS)
     return tokenizer
 
 
@@ -96,36 +100,185 @@ def _chunks(text: str):
         start = end
 
 
-def tokenize(text: str) -> list[Token]:
-    """Tokens of ``text`` with character offsets into it (whitespace tokens included)."""
-    tokens: list[Token] = []
+# ---------------------------------------------------------------- tokens
+
+
+class _Word(NamedTuple):
+    """What a dictionary word always is, whatever text it was found in."""
+
+    normalized: str  # after VARIANTS
+    dictionary: str
+    pos: tuple[str, ...]
+    space: bool  # Sudachi's 空白
+    may_end: bool  # an auxiliary or a sentence-final particle: may close a sentence
+    flagged: bool  # space or may_end: worth a closer look
+
+
+# Word id -> _Word, filled as words are met. A word id fixes a dictionary word's forms
+# and part of speech; an out-of-vocabulary id only fixes its part of speech, so those
+# are never stored (their id's top four bits are 0xF: sudachi.rs WordId::is_oov).
+_WORDS: dict[int, _Word] = {}
+_MAX_WORDS = 200_000  # bounds the memory odd input can take (far more than replies use)
+
+
+def _word(morpheme) -> _Word:
+    normalized = morpheme.normalized_form()
+    pos = tuple(morpheme.part_of_speech())
+    space = pos[0] == "空白"
+    may_end = pos[0] == "助動詞" or pos[:2] == ("助詞", "終助詞")
+    word = _Word(VARIANTS.get(normalized, normalized), morpheme.dictionary_form(), pos, space, may_end, space or may_end)
+    if not morpheme.is_oov():
+        if len(_WORDS) >= _MAX_WORDS:
+            _WORDS.clear()
+        _WORDS[morpheme.word_id()] = word
+    return word
+
+
+class _Tokens(Sequence[Token]):
+    """A text's tokens as Sudachi gave them: word records and end offsets, each Token
+    made on demand. Sudachi's tokens tile the text, so a token starts where the one
+    before it ends (and the first at 0)."""
+
+    __slots__ = ("text", "ends", "words", "spaces", "marks")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.ends: list[int] = []
+        self.words: list[_Word] = []
+        self.spaces: list[int] = []  # indices of whitespace tokens, in order
+        self.marks: list[int] = []  # indices of tokens that may end a sentence, in order
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self.ends)
+        start = self.ends[i - 1] if i else 0
+        end = self.ends[i]
+        surface = self.text[start:end]
+        word = self.words[i]
+        return Token(surface, word.normalized, word.dictionary, word.pos, start, end, word.space or not surface.strip())
+
+    def __iter__(self) -> Iterator[Token]:
+        text, start = self.text, 0
+        for end, word in zip(self.ends, self.words):
+            surface = text[start:end]
+            yield Token(surface, word.normalized, word.dictionary, word.pos, start, end, word.space or not surface.strip())
+            start = end
+
+
+# A character that can break a sentence or be whitespace: tokens holding none of these
+# are neither breaks nor spaces (unless Sudachi calls them 空白), so need no closer look.
+_SPECIAL = re.compile(r"[\s。．.!?！？…・]")
+
+
+def _scan(text: str) -> _Tokens:
+    """The tokens of ``text``, with the ones that are whitespace or may end a sentence marked."""
+    found = _Tokens(text)
+    ends, words, spaces, marks = found.ends, found.words, found.spaces, found.marks
+    end_at, word_of = ends.append, words.append
+    known = _WORDS.get
     tokenizer = _tokenizer()
     for offset, piece in _chunks(text):
+        specials = [m.start() for m in _SPECIAL.finditer(piece)]
+        specials.append(len(piece))  # a sentinel past every token's start
+        k = 0
+        special = specials[0]
+        start = 0
         for m in tokenizer.tokenize(piece):
-            normalized = m.normalized_form()
-            # Positional arguments: a frozen dataclass builds noticeably faster that way.
-            tokens.append(
-                Token(
-                    m.surface(),
-                    VARIANTS.get(normalized, normalized),
-                    m.dictionary_form(),
-                    tuple(m.part_of_speech()),
-                    offset + m.begin(),
-                    offset + m.end(),
-                )
-            )
-    return tokens
+            end = m.end()
+            word = known(m.word_id()) or _word(m)
+            if special < end or start == end:  # a special character, or none at all (… gives "." "" "")
+                while specials[k] < end:
+                    k += 1
+                special = specials[k]
+                if word.space or not piece[start:end].strip():
+                    spaces.append(len(ends))
+                marks.append(len(ends))
+            elif word.flagged:
+                if word.space:
+                    spaces.append(len(ends))
+                if word.may_end:
+                    marks.append(len(ends))
+            end_at(offset + end)
+            word_of(word)
+            start = end
+    return found
 
 
-def _ends_politely(tok: Token, prev: Token | None) -> bool:
+def tokenize(text: str) -> list[Token]:
+    """Tokens of ``text`` with character offsets into it (whitespace tokens included)."""
+    return list(_scan(text))
+
+
+# ---------------------------------------------------------------- sentences
+
+_NORMALIZED = attrgetter("normalized")
+
+
+class Sentence:
+    """A sentence: its character span and its tokens (whitespace left out).
+
+    Sentences of analyse() make their Token objects on first use of ``tokens``; rules
+    read ``forms()`` and ``span_of()``, which need none.
+    """
+
+    __slots__ = ("start", "end", "_tokens", "_source", "_index")
+
+    def __init__(self, start: int, end: int, tokens: tuple[Token, ...] | None = None, *, source: _Tokens | None = None, index: Sequence[int] = ()):
+        self.start = start
+        self.end = end
+        self._tokens = tokens
+        self._source = source  # the text's tokens, when ``tokens`` is made on demand
+        self._index = index  # which of them (a range when no whitespace lies between)
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        if self._tokens is None:
+            self._tokens = tuple(map(self._source.__getitem__, self._index))
+        return self._tokens
+
+    def forms(self) -> list[str]:
+        """The normalized form of each token."""
+        if self._tokens is not None:
+            return [tok.normalized for tok in self._tokens]
+        words, index = self._source.words, self._index
+        if type(index) is range:
+            return list(map(_NORMALIZED, words[index.start : index.stop]))
+        return [words[i].normalized for i in index]
+
+    def span_of(self, first: int, last: int) -> tuple[int, int]:
+        """The character span from the start of token ``first`` to the end of token ``last``."""
+        if self._tokens is not None:
+            return self._tokens[first].start, self._tokens[last].end
+        ends, i = self._source.ends, self._index[first]
+        return (ends[i - 1] if i else 0), ends[self._index[last]]
+
+    def _key(self) -> tuple:
+        return self.start, self.end, self.tokens
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sentence) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Sentence(start={self.start}, end={self.end}, tokens={self.tokens!r})"
+
+
+def _ends_politely(word: _Word | Token, surface: str, prev: _Word | Token | None) -> bool:
     """ます/です (and でしょう), or た/ぬ/ず closing a ます/です chain (ました, ません)."""
-    if tok.pos[0] != "助動詞":
+    if word.pos[0] != "助動詞":
         return False
-    if tok.dictionary in ("ます", "です"):
+    if word.dictionary in ("ます", "です"):
         return True
-    if tok.surface in ("たら", "たり"):  # でしたら, ましたら: a condition, the sentence goes on
+    if surface in ("たら", "たり"):  # でしたら, ましたら: a condition, the sentence goes on
         return False
-    return tok.dictionary in ("た", "ぬ", "ず") and prev is not None and prev.dictionary in ("ます", "です", "ぬ")
+    return word.dictionary in ("た", "ぬ", "ず") and prev is not None and prev.dictionary in ("ます", "です", "ぬ")
 
 
 # Formal nouns that keigo attaches to a polite ending (おかけしましたことを, ご連絡しましたとおり,
@@ -133,9 +286,9 @@ def _ends_politely(tok: Token, prev: Token | None) -> bool:
 _FORMAL_NOUNS = {"こと", "事", "とおり", "通り", "ため", "為", "上", "うえ", "件", "旨", "段", "際", "次第"}
 
 
-def _continues(tok: Token) -> bool:
+def _continues(word: _Word | Token, surface: str) -> bool:
     """A token that continues the sentence after a polite ending (が, ので, ね, でした, こと...)."""
-    return tok.pos[0] in ("助詞", "助動詞", "補助記号") or tok.surface in SOFT_BREAK or tok.surface in _FORMAL_NOUNS
+    return word.pos[0] in ("助詞", "助動詞", "補助記号") or surface in SOFT_BREAK or surface in _FORMAL_NOUNS
 
 
 # A run-on "sentence" longer than this many tokens (about 250 characters, far beyond any
@@ -144,6 +297,11 @@ def _continues(tok: Token) -> bool:
 MAX_SENTENCE_TOKENS = 120
 _COMMAS = {"、", "，", ","}
 _KEEP_WITH_END = SENTENCE_END | SOFT_BREAK | set("」』）)")
+
+
+def _may_end(tok: Token) -> bool:
+    """Whether a token can end a sentence: the tokens _scan marks."""
+    return bool(_SPECIAL.search(tok.surface)) or tok.pos[0] == "助動詞" or tok.pos[:2] == ("助詞", "終助詞")
 
 
 def split_sentences(text: str, tokens: list[Token] | None = None) -> list[Sentence]:
@@ -155,50 +313,120 @@ def split_sentences(text: str, tokens: list[Token] | None = None) -> list[Senten
     MAX_SENTENCE_TOKENS is cut.
     """
     if tokens is None:
-        tokens = tokenize(text)
+        return _sentences_of(_scan(text))
+    marks = [i for i, tok in enumerate(tokens) if _may_end(tok)]
+    spaces = [i for i, tok in enumerate(tokens) if tok.is_space]
+
+    def sentence(index: Sequence[int]) -> Sentence:
+        words = tuple(tokens[i] for i in index)
+        return Sentence(words[0].start, words[-1].end, words)
+
+    return _split(len(tokens), marks, spaces, tokens, lambda i: tokens[i].surface, sentence)
+
+
+def _sentences_of(tokens: _Tokens) -> list[Sentence]:
+    text, ends = tokens.text, tokens.ends
+
+    def surface(i: int) -> str:
+        return text[ends[i - 1] if i else 0 : ends[i]]
+
+    def sentence(index: Sequence[int]) -> Sentence:
+        first = index[0]
+        return Sentence(ends[first - 1] if first else 0, ends[index[-1]], source=tokens, index=index)
+
+    return _split(len(ends), tokens.marks, tokens.spaces, tokens.words, surface, sentence)
+
+
+def _split(
+    count: int,
+    marks: list[int],
+    spaces: list[int],
+    words: Sequence[_Word | Token],
+    surface: Callable[[int], str],
+    sentence: Callable[[Sequence[int]], Sentence],
+) -> list[Sentence]:
+    """The splitter of split_sentences over ``count`` tokens, looking only at the ``marks``
+    (tokens that may end a sentence); ``spaces`` are the whitespace tokens, left out of
+    every sentence; ``words[i]`` has token i's pos and dictionary form.
+
+    Any other token neither breaks nor ends a sentence, so skipping it changes nothing;
+    a run-on sentence is cut at the same tokens as a walk through every token would.
+    """
     sentences: list[Sentence] = []
-    current: list[Token] = []
+    blank = set(spaces)
+    start = 0  # the first token of the sentence being read
 
-    def close(upto: int | None = None):
-        words = [t for t in current[:upto] if not t.is_space]
-        if words:
-            sentences.append(Sentence(words[0].start, words[-1].end, tuple(words)))
-        del current[:upto]
+    def close(end: int) -> None:
+        nonlocal start
+        if bisect.bisect_left(spaces, start) == bisect.bisect_left(spaces, end):
+            index: Sequence[int] = range(start, end)  # no whitespace in between
+        else:
+            index = [i for i in range(start, end) if i not in blank]
+        if index:
+            sentences.append(sentence(index))
+        start = end
 
-    for i, tok in enumerate(tokens):
-        current.append(tok)
-        if len(current) >= MAX_SENTENCE_TOKENS:
-            commas = [j for j in range(len(current) // 2, len(current)) if current[j].surface in _COMMAS]
-            close(commas[-1] + 1 if commas else None)
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if nxt is None:
-            break
+    def cut_run_ons(upto: int) -> None:
+        # A walk would cut when the sentence reaches MAX_SENTENCE_TOKENS at token j.
+        while start + MAX_SENTENCE_TOKENS - 1 <= upto:
+            j = start + MAX_SENTENCE_TOKENS - 1
+            cut = j + 1
+            for k in range(j, start + MAX_SENTENCE_TOKENS // 2 - 1, -1):  # the last comma past the middle
+                if surface(k) in _COMMAS:
+                    cut = k + 1
+                    break
+            close(cut)
+
+    last = count - 1
+    for i in marks:
+        if i >= last:
+            break  # nothing follows the last token: the final close() ends its sentence
+        cut_run_ons(i)
+        this, after = surface(i), surface(i + 1)
+        space = i in blank
         # A whitespace token may hold a line break before indentation ("\n  "): still a break.
-        hard = bool(tok.surface) and (tok.surface[-1] in SENTENCE_END or (tok.is_space and "\n" in tok.surface))
-        soft = tok.surface in SOFT_BREAK or (tok.is_space and "\u3000" in tok.surface)
-        # Keep a closing bracket or a run of ！？ with the sentence it ends.
-        if (hard or soft) and nxt.surface and nxt.surface[0] in _KEEP_WITH_END:
-            continue
+        hard = bool(this) and (this[-1] in SENTENCE_END or (space and "\n" in this))
+        soft = this in SOFT_BREAK or (space and "\u3000" in this)
         if hard or soft:
-            close()
+            # Keep a closing bracket or a run of ！？ with the sentence it ends.
+            if not (after and after[0] in _KEEP_WITH_END):
+                close(i + 1)
             continue
-        prev = tokens[i - 1] if i > 0 else None
-        final = _ends_politely(tok, prev) or tok.pos[:2] == ("助詞", "終助詞")
-        if final and not _continues(nxt) and not nxt.is_space:
-            close()
-        elif final and nxt.is_space:
-            close()
-    close()
+        word = words[i]
+        final = _ends_politely(word, this, words[i - 1] if i > 0 else None) or word.pos[:2] == ("助詞", "終助詞")
+        if final and (i + 1 in blank or not _continues(words[i + 1], after)):
+            close(i + 1)
+    cut_run_ons(last)
+    close(count)
     return sentences
 
 
-@dataclass(frozen=True, slots=True)
 class Analysis:
-    text: str
-    tokens: tuple[Token, ...]
-    sentences: tuple[Sentence, ...]
+    """A text, its tokens and its sentences. ``tokens`` is made on first use."""
+
+    __slots__ = ("text", "sentences", "_tokens")
+
+    def __init__(self, text: str, tokens: Sequence[Token], sentences: tuple[Sentence, ...]):
+        self.text = text
+        self._tokens = tokens
+        self.sentences = sentences
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        if type(self._tokens) is not tuple:
+            self._tokens = tuple(self._tokens)
+        return self._tokens
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Analysis) and (self.text, self.tokens, self.sentences) == (other.text, other.tokens, other.sentences)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.tokens, self.sentences))
+
+    def __repr__(self) -> str:
+        return f"Analysis(text={self.text!r}, tokens={self.tokens!r}, sentences={self.sentences!r})"
 
 
 def analyse(text: str) -> Analysis:
-    tokens = tokenize(text)
-    return Analysis(text, tuple(tokens), tuple(split_sentences(text, tokens)))
+    tokens = _scan(text)
+    return Analysis(text, tokens, tuple(_sentences_of(tokens)))

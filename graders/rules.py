@@ -19,7 +19,8 @@ import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import Iterable, Iterator
+from itertools import groupby
+from typing import Callable, Iterable, Iterator
 
 from .analysis import Sentence, analyse
 
@@ -71,6 +72,11 @@ class Rule:
         """Literals its matches need (see rule_needs); parsed once per rule, not per scenario."""
         return rule_needs(self)
 
+    @functools.cached_property
+    def prefilter(self):
+        """Per pattern, its prefilter test and keys (see prefilter); built once per rule."""
+        return prefilter(self)
+
     def compile(self) -> None:
         """Compile every pattern now; a bad one raises ValueError naming the rule."""
         try:
@@ -88,37 +94,58 @@ class Rule:
 
     def finditer(self, stream: "Stream") -> Iterator[tuple[int, int]]:
         """(start, end) character spans in the original text where this rule fires."""
-        if any(p.search(stream.text) for p in self._excluded):
-            return
-        for pattern in self._compiled:
-            for m in pattern.finditer(stream.text):
-                if m.end() > m.start():
-                    yield stream.span(m.start(), m.end())
+        yield from _spans(self, self._compiled, stream)
 
 
-@dataclass(frozen=True)
+def _spans(rule: Rule, patterns, stream: "Stream") -> list[tuple[int, int]]:
+    """Spans where ``patterns`` (some of ``rule``'s) match, unless an exclude vetoes the sentence."""
+    text = stream.text
+    found = [(m.start(), m.end()) for pattern in patterns for m in pattern.finditer(text)]
+    # The veto is looked for only when there is something to veto: most sentences have not.
+    if not found or any(p.search(text) for p in rule._excluded):
+        return []
+    return [stream.span(start, end) for start, end in found if end > start]
+
+
 class Stream:
-    """One sentence as a space-joined string of normalized forms, with offsets back."""
+    """One sentence as a space-joined string of normalized forms, with offsets back.
 
-    text: str
-    starts: tuple[int, ...]  # where each token begins in ``text``
-    sentence: Sentence
+    A form is a token's normalized form with any space made "_", or its surface if it has
+    none. Forms almost never hold a space, and then the token a character of ``text``
+    lies in is the number of spaces before it; ``starts`` (where each token begins in
+    ``text``) is kept only for a sentence where that does not hold.
+    """
+
+    __slots__ = ("text", "sentence", "starts")
+
+    def __init__(self, text: str, sentence: Sentence, starts: tuple[int, ...] | None = None):
+        self.text = text
+        self.sentence = sentence
+        self.starts = starts
 
     @classmethod
     def of(cls, sentence: Sentence) -> "Stream":
+        forms = sentence.forms()
+        text = " ".join(forms)
+        if "" not in forms and text.count(" ") == len(forms) - 1:
+            return cls(text, sentence)  # every form is its normalized form, none holds a space
         parts, starts, pos = [], [], 0
         for tok in sentence.tokens:
             form = tok.normalized.replace(" ", "_") or tok.surface
             starts.append(pos)
             parts.append(form)
             pos += len(form) + 1
-        return cls(" ".join(parts), tuple(starts), sentence)
+        return cls(" ".join(parts), sentence, tuple(starts))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        first = bisect.bisect_right(self.starts, start) - 1
-        last = bisect.bisect_right(self.starts, end - 1) - 1
-        tokens = self.sentence.tokens
-        return tokens[first].start, tokens[last].end
+        """The character span in the original text of the tokens ``text[start:end]`` covers."""
+        if self.starts is None:
+            first = self.text.count(" ", 0, start)
+            last = self.text.count(" ", 0, end - 1)
+        else:
+            first = bisect.bisect_right(self.starts, start) - 1
+            last = bisect.bisect_right(self.starts, end - 1) - 1
+        return self.sentence.span_of(first, last)
 
 
 # ---------------------------------------------------------------- literal prefilter
@@ -207,65 +234,139 @@ def rule_needs(rule: Rule) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
     return tuple(found) or None
 
 
-def _may_fire(text: str, needs) -> bool:
-    """Whether some pattern has every literal set it needs met in ``text``."""
-    for pattern_needs in needs:
-        for literals in pattern_needs:
-            for literal in literals:
-                if literal in text:
-                    break
-            else:
-                break  # this set is absent: the pattern cannot match
-        else:
-            return True
-    return False
+# Normalized forms that nearly every reply holds (keigo verbs, endings, 御): poor keys.
+_COMMON_FORMS = frozenset(
+    "為る 致す 御座る 有る 居る おる 成る 言う 申す 申し上げる 頂く 下さる 貰う 差し上げる 御 ます です ず た て だ "
+    "ない 無い 出来る 思う 様 方 事 時 今 日 私 此れ 其れ".split()
+)
 
 
-# Kanji that normalized streams are full of (為る, 御, 致す, 有る...): poor anchors.
-_COMMON_CHARS = set("為御致有申上頂下居出来事成言思様方時今日")
+def _rarity(piece: str) -> int:
+    """How unlikely ``piece`` (no spaces) is in a sentence: longer, kanji or katakana, not common."""
+    if piece in _COMMON_FORMS:
+        return 0
+    return len(piece) + (3 if any(not ("\u3040" <= c <= "\u309f") for c in piece) else 0)
 
 
-def _anchor(literal: str) -> str:
-    """The character of ``literal`` least likely to be in a sentence: the one to look for."""
+def _key(literal: str) -> str:
+    """The piece of ``literal`` between spaces least likely to be in a sentence.
 
-    def rarity(c: str) -> int:
-        if c.isspace():
-            return -1
-        if "\u3040" <= c <= "\u309f":  # hiragana
-            return 1
-        return 2 if c in _COMMON_CHARS else 3
+    A stream's spaces part its tokens' forms, so a piece (holding no space) is in a
+    stream only inside one form: which pieces a form holds can be worked out once per form.
+    """
+    return max(literal.split(), key=_rarity)
 
-    return max(literal, key=rarity)
+
+def _keys(needs: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    """Keys to file a pattern under: those of its literal set with the rarest keys."""
+
+    def rarity(literals):
+        return min(_rarity(_key(lit)) for lit in literals), -len(literals), literals
+
+    return frozenset(_key(lit) for lit in max(needs, key=rarity))
+
+
+def _test_source(needs: tuple[tuple[str, ...], ...]) -> str:
+    """What one pattern needs, as a Python expression over the stream ``t``."""
+    return " and ".join("(" + " or ".join(f"{literal!r} in t" for literal in literals) + ")" for literals in needs)
+
+
+def prefilter(rule: Rule) -> tuple[tuple[Callable[[str], bool], frozenset[str]] | None, ...]:
+    """Per pattern of ``rule``: (test of every literal set it needs, keys to file it under),
+    or None where the rule has no prefilter (the pattern is always tried).
+
+    Testing the literal sets as a walk through tuples costs more than all the rest of a
+    check, so each test is written out as Python source (every literal a repr() constant:
+    never data run as code) and compiled, once per rule.
+    """
+    needs = rule.needs
+    if needs is None:
+        return (None,) * len(rule.patterns)
+    source = "(" + "".join(f"lambda t: {_test_source(n)},\n" for n in needs) + ")"
+    tests = eval(compile(source, f"<prefilter of rule {rule.id}>", "eval"), {})  # noqa: S307 (see the docstring)
+    return tuple(zip(tests, map(_keys, needs)))
+
+
+class _KeysOfForm(dict):
+    """form -> the pattern slots filed under the keys the form holds, worked out at first sight."""
+
+    def __init__(self, index: "RuleIndex"):
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, form: str) -> frozenset[int]:
+        if len(self) >= 100_000:  # bounds the memory odd input can take
+            self.clear()
+        by_key = self.index._by_key
+        first_chars = self.index._first_chars
+        keys = {key for c in set(form) for key in first_chars.get(c, ()) if key in form}
+        slots = self[form] = frozenset().union(*map(by_key.__getitem__, keys))
+        return slots
 
 
 class RuleIndex:
-    """A tuple of rules with the literal prefilter: ``candidates(stream)`` in rule order.
+    """A tuple of rules with the literal prefilter: ``matches(stream)`` tries on a sentence
+    only the patterns whose needed literals are all in it.
 
-    Each rule is filed under one character of each of its key literals; a sentence's
-    characters pick the rules worth checking, and substring tests of every literal set
-    their patterns need confirm them.
+    Each pattern is filed under the keys of its rarest literal set; a sentence's forms
+    (which keys each holds is worked out once per form) pick the patterns whose tests to
+    run. With ``base``, the index covers ``base.rules + rules`` and leaves the first part
+    to ``base``: the built-in rules' index is shared by every scenario.
     """
 
-    def __init__(self, rules: tuple[Rule, ...]):
-        self.rules = rules
-        self._needs = tuple(r.needs for r in rules)
-        self._always = frozenset(i for i, needs in enumerate(self._needs) if needs is None)
-        self._by_char: dict[str, set[int]] = {}
-        for i, needs in enumerate(self._needs):
-            # File the rule under the anchor of each literal of each pattern's rarest set.
-            for literal in {lit for pattern_needs in needs or () for lit in pattern_needs[0]}:
-                self._by_char.setdefault(_anchor(literal), set()).add(i)
+    def __init__(self, rules: tuple[Rule, ...], base: "RuleIndex | None" = None):
+        self.base = base
+        self.rules = (base.rules if base else ()) + tuple(rules)
+        self._own = tuple(rules)
+        self._rule_of: list[int] = []  # pattern slot -> index of its rule in self._own
+        self._pattern_of: list[re.Pattern] = []  # pattern slot -> the compiled pattern
+        self._test_of: list[Callable[[str], bool] | None] = []  # pattern slot -> its test
+        self._always: set[int] = set()  # slots of patterns without a prefilter
+        self._by_key: dict[str, set[int]] = {}  # key -> slots filed under it
+        for i, rule in enumerate(self._own):
+            for pattern, filter_ in zip(rule._compiled, rule.prefilter):
+                slot = len(self._pattern_of)
+                self._rule_of.append(i)
+                self._pattern_of.append(pattern)
+                self._test_of.append(filter_ and filter_[0])
+                if filter_ is None:
+                    self._always.add(slot)
+                else:
+                    for key in filter_[1]:
+                        self._by_key.setdefault(key, set()).add(slot)
+        self._first_chars: dict[str, list[str]] = {}  # a key's first character -> keys
+        for key in self._by_key:
+            self._first_chars.setdefault(key[0], []).append(key)
+        self._keys_of_form = _KeysOfForm(self)
 
-    def candidates(self, stream: "Stream") -> list[Rule]:
+    def _tried(self, text: str, forms: list[str]) -> list[int]:
+        """Slots of the patterns that may match ``text`` (split into ``forms``), in order."""
+        if not self._pattern_of:
+            return []
+        slots = self._always.union(*map(self._keys_of_form.__getitem__, forms))
+        if not slots:
+            return []
+        tests = self._test_of
+        return [slot for slot in sorted(slots) if tests[slot] is None or tests[slot](text)]
+
+    def candidates(self, stream: Stream) -> list[Rule]:
+        """The rules with a pattern worth trying on this sentence, in rule order."""
+        tried = self._tried(stream.text, stream.text.split(" "))
+        own = [self._own[i] for i in dict.fromkeys(map(self._rule_of.__getitem__, tried))]
+        return (self.base.candidates(stream) if self.base else []) + own
+
+    def matches(self, stream: Stream, forms: list[str] | None = None) -> list[tuple[Rule, int, int]]:
+        """(rule, start, end) wherever a rule fires in the sentence: the spans of
+        ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
         text = stream.text
-        chosen = set(self._always)
-        by_char = self._by_char
-        for c in set(text):
-            found = by_char.get(c)
-            if found:
-                chosen |= found
-        needs = self._needs
-        return [self.rules[i] for i in sorted(chosen) if needs[i] is None or _may_fire(text, needs[i])]
+        if forms is None:
+            forms = text.split(" ")  # a piece between spaces lies in one of these
+        found = self.base.matches(stream, forms) if self.base else []
+        pattern_of = self._pattern_of
+        for i, slots in groupby(self._tried(text, forms), self._rule_of.__getitem__):
+            rule = self._own[i]
+            found += [(rule, start, end) for start, end in _spans(rule, [pattern_of[s] for s in slots], stream)]
+        return found
 
 
 def _examples(table: dict) -> tuple[Example, ...]:
