@@ -57,6 +57,9 @@ def rule_index(scenario: Scenario) -> RuleIndex:
     return _scenario_rules(scenario).index
 
 
+_new = tuple.__new__  # builds an Act without the named tuple's Python-level __new__
+
+
 def _order(act: Act) -> tuple:
     return act.start, act.start - act.end, act.kind, act.rule  # first, then longest
 
@@ -72,7 +75,7 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
     found: list[Act] = []
     for index, sentence in enumerate(analysis.sentences):
         for rule, start, end in rules.matches(Stream.of(sentence)):
-            found.append(Act(rule.kind, start, end, text[start:end], rule.id, index))
+            found.append(_new(Act, (rule.kind, start, end, text[start:end], rule.id, index)))
     if len(found) < 2:
         return found
     found.sort(key=_order)

@@ -19,7 +19,6 @@ import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from itertools import groupby
 from typing import Callable, Iterable, Iterator
 
 from .analysis import Sentence, analyse
@@ -100,9 +99,9 @@ class Rule:
 def _spans(rule: Rule, patterns, stream: "Stream") -> list[tuple[int, int]]:
     """Spans where ``patterns`` (some of ``rule``'s) match, unless an exclude vetoes the sentence."""
     text = stream.text
-    found = [(m.start(), m.end()) for pattern in patterns for m in pattern.finditer(text)]
+    found = [m.span() for pattern in patterns for m in pattern.finditer(text)]
     # The veto is looked for only when there is something to veto: most sentences have not.
-    if not found or any(p.search(text) for p in rule._excluded):
+    if not found or (rule._excluded and any(p.search(text) for p in rule._excluded)):
         return []
     return [stream.span(start, end) for start, end in found if end > start]
 
@@ -362,10 +361,10 @@ class RuleIndex:
         if forms is None:
             forms = text.split(" ")  # a piece between spaces lies in one of these
         found = self.base.matches(stream, forms) if self.base else []
-        pattern_of = self._pattern_of
-        for i, slots in groupby(self._tried(text, forms), self._rule_of.__getitem__):
-            rule = self._own[i]
-            found += [(rule, start, end) for start, end in _spans(rule, [pattern_of[s] for s in slots], stream)]
+        # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
+        for slot in self._tried(text, forms):
+            rule = self._own[self._rule_of[slot]]
+            found += [(rule, *span) for span in _spans(rule, (self._pattern_of[slot],), stream)]
         return found
 
 
