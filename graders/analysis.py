@@ -19,7 +19,7 @@ import functools
 import re
 import threading
 from operator import attrgetter
-from typing import Callable, Iterator, NamedTuple, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 # Sudachi does not merge these kana/kanji variants (measured; see DESIGN.md), so rules
 # would otherwise need both spellings. Keys are normalized forms, values the canonical one.
@@ -110,7 +110,7 @@ class _Word(NamedTuple):
     dictionary: str
     pos: tuple[str, ...]
     space: bool  # Sudachi's 空白
-    may_end: bool  # an auxiliary or a sentence-final particle: may close a sentence
+    may_end: bool  # may end a sentence by itself (see _ends_by_form)
     flagged: bool  # space or may_end: worth a closer look
 
 
@@ -124,9 +124,10 @@ _MAX_WORDS = 200_000  # bounds the memory odd input can take (far more than repl
 def _word(morpheme) -> _Word:
     normalized = morpheme.normalized_form()
     pos = tuple(morpheme.part_of_speech())
+    dictionary = morpheme.dictionary_form()
     space = pos[0] == "空白"
-    may_end = pos[0] == "助動詞" or pos[:2] == ("助詞", "終助詞")
-    word = _Word(VARIANTS.get(normalized, normalized), morpheme.dictionary_form(), pos, space, may_end, space or may_end)
+    may_end = _ends_by_form(pos, dictionary)
+    word = _Word(VARIANTS.get(normalized, normalized), dictionary, pos, space, may_end, space or may_end)
     if not morpheme.is_oov():
         if len(_WORDS) >= _MAX_WORDS:
             _WORDS.clear()
@@ -139,7 +140,7 @@ class _Tokens(Sequence[Token]):
     made on demand. Sudachi's tokens tile the text, so a token starts where the one
     before it ends (and the first at 0)."""
 
-    __slots__ = ("text", "ends", "words", "spaces", "marks")
+    __slots__ = ("text", "ends", "words", "spaces", "marks", "given")
 
     def __init__(self, text: str):
         self.text = text
@@ -147,6 +148,18 @@ class _Tokens(Sequence[Token]):
         self.words: list[_Word] = []
         self.spaces: list[int] = []  # indices of whitespace tokens, in order
         self.marks: list[int] = []  # indices of tokens that may end a sentence, in order
+        self.given: list[Token] | None = None  # Token objects made beforehand, if any
+
+    @classmethod
+    def of(cls, text: str, tokens: list[Token]) -> "_Tokens":
+        """``tokenize(text)``'s tokens, kept as they are."""
+        found = cls(text)
+        found.given = tokens
+        found.ends = [tok.end for tok in tokens]
+        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False) for tok in tokens]
+        found.spaces = [i for i, tok in enumerate(tokens) if tok.is_space]
+        found.marks = [i for i, tok in enumerate(tokens) if _may_end(tok)]
+        return found
 
     def __len__(self) -> int:
         return len(self.ends)
@@ -154,6 +167,8 @@ class _Tokens(Sequence[Token]):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
+        if self.given is not None:
+            return self.given[i]
         if i < 0:
             i += len(self.ends)
         start = self.ends[i - 1] if i else 0
@@ -163,6 +178,9 @@ class _Tokens(Sequence[Token]):
         return Token(surface, word.normalized, word.dictionary, word.pos, start, end, word.space or not surface.strip())
 
     def __iter__(self) -> Iterator[Token]:
+        if self.given is not None:
+            yield from self.given
+            return
         text, start = self.text, 0
         for end, word in zip(self.ends, self.words):
             surface = text[start:end]
@@ -228,7 +246,7 @@ class Sentence:
 
     __slots__ = ("start", "end", "_tokens", "_source", "_index")
 
-    def __init__(self, start: int, end: int, tokens: tuple[Token, ...] | None = None, *, source: _Tokens | None = None, index: Sequence[int] = ()):
+    def __init__(self, start: int, end: int, tokens: tuple[Token, ...] | None = None, source: _Tokens | None = None, index: Sequence[int] = ()):
         self.start = start
         self.end = end
         self._tokens = tokens
@@ -270,6 +288,12 @@ class Sentence:
         return f"Sentence(start={self.start}, end={self.end}, tokens={self.tokens!r})"
 
 
+def _ends_by_form(pos: tuple[str, ...], dictionary: str) -> bool:
+    """Whether a word can end a sentence as a polite ending or a sentence-final particle:
+    ます/です, た/ぬ/ず (after ます/です), or a sentence-final particle (か, ね, よ)."""
+    return (pos[0] == "助動詞" and dictionary in ("ます", "です", "た", "ぬ", "ず")) or pos[:2] == ("助詞", "終助詞")
+
+
 def _ends_politely(word: _Word | Token, surface: str, prev: _Word | Token | None) -> bool:
     """ます/です (and でしょう), or た/ぬ/ず closing a ます/です chain (ました, ません)."""
     if word.pos[0] != "助動詞":
@@ -300,8 +324,9 @@ _KEEP_WITH_END = SENTENCE_END | SOFT_BREAK | set("」』）)")
 
 
 def _may_end(tok: Token) -> bool:
-    """Whether a token can end a sentence: the tokens _scan marks."""
-    return bool(_SPECIAL.search(tok.surface)) or tok.pos[0] == "助動詞" or tok.pos[:2] == ("助詞", "終助詞")
+    """Whether a token can end a sentence (the tokens _scan marks): a break character, or a
+    polite ending or sentence-final particle. No other token ever ends one."""
+    return not tok.surface or bool(_SPECIAL.search(tok.surface)) or _ends_by_form(tok.pos, tok.dictionary)
 
 
 def split_sentences(text: str, tokens: list[Token] | None = None) -> list[Sentence]:
@@ -310,60 +335,31 @@ def split_sentences(text: str, tokens: list[Token] | None = None) -> list[Senten
     A sentence ends at 。！？ and line breaks; at … ・ and full-width spaces; and after
     a polite ending (ます, です, ました, ません, でしょう) or a sentence-final particle
     when the next token neither is a particle nor an auxiliary. A sentence longer than
-    MAX_SENTENCE_TOKENS is cut.
+    MAX_SENTENCE_TOKENS is cut. ``tokens``, if given, are ``tokenize(text)``'s.
     """
-    if tokens is None:
-        return _sentences_of(_scan(text))
-    marks = [i for i, tok in enumerate(tokens) if _may_end(tok)]
-    spaces = [i for i, tok in enumerate(tokens) if tok.is_space]
-
-    def sentence(index: Sequence[int]) -> Sentence:
-        words = tuple(tokens[i] for i in index)
-        return Sentence(words[0].start, words[-1].end, words)
-
-    return _split(len(tokens), marks, spaces, tokens, lambda i: tokens[i].surface, sentence)
+    return _sentences_of(_scan(text) if tokens is None else _Tokens.of(text, tokens))
 
 
 def _sentences_of(tokens: _Tokens) -> list[Sentence]:
-    text, ends = tokens.text, tokens.ends
-
-    def surface(i: int) -> str:
-        return text[ends[i - 1] if i else 0 : ends[i]]
-
-    def sentence(index: Sequence[int]) -> Sentence:
-        first = index[0]
-        return Sentence(ends[first - 1] if first else 0, ends[index[-1]], source=tokens, index=index)
-
-    return _split(len(ends), tokens.marks, tokens.spaces, tokens.words, surface, sentence)
-
-
-def _split(
-    count: int,
-    marks: list[int],
-    spaces: list[int],
-    words: Sequence[_Word | Token],
-    surface: Callable[[int], str],
-    sentence: Callable[[Sequence[int]], Sentence],
-) -> list[Sentence]:
-    """The splitter of split_sentences over ``count`` tokens, looking only at the ``marks``
-    (tokens that may end a sentence); ``spaces`` are the whitespace tokens, left out of
-    every sentence; ``words[i]`` has token i's pos and dictionary form.
+    """split_sentences over a text's tokens, looking only at the marked ones.
 
     Any other token neither breaks nor ends a sentence, so skipping it changes nothing;
     a run-on sentence is cut at the same tokens as a walk through every token would.
     """
-    sentences: list[Sentence] = []
+    text, ends, words, spaces = tokens.text, tokens.ends, tokens.words, tokens.spaces
     blank = set(spaces)
+    sentences: list[Sentence] = []
     start = 0  # the first token of the sentence being read
 
     def close(end: int) -> None:
         nonlocal start
-        if bisect.bisect_left(spaces, start) == bisect.bisect_left(spaces, end):
+        if not spaces or bisect.bisect_left(spaces, start) == bisect.bisect_left(spaces, end):
             index: Sequence[int] = range(start, end)  # no whitespace in between
         else:
             index = [i for i in range(start, end) if i not in blank]
         if index:
-            sentences.append(sentence(index))
+            first = index[0]
+            sentences.append(Sentence(ends[first - 1] if first else 0, ends[index[-1]], None, tokens, index))
         start = end
 
     def cut_run_ons(upto: int) -> None:
@@ -372,17 +368,19 @@ def _split(
             j = start + MAX_SENTENCE_TOKENS - 1
             cut = j + 1
             for k in range(j, start + MAX_SENTENCE_TOKENS // 2 - 1, -1):  # the last comma past the middle
-                if surface(k) in _COMMAS:
+                if text[ends[k - 1] if k else 0 : ends[k]] in _COMMAS:
                     cut = k + 1
                     break
             close(cut)
 
-    last = count - 1
-    for i in marks:
+    last = len(ends) - 1
+    for i in tokens.marks:
         if i >= last:
             break  # nothing follows the last token: the final close() ends its sentence
-        cut_run_ons(i)
-        this, after = surface(i), surface(i + 1)
+        if start + MAX_SENTENCE_TOKENS - 1 <= i:
+            cut_run_ons(i)
+        this = text[ends[i - 1] if i else 0 : ends[i]]
+        after = text[ends[i] : ends[i + 1]]
         space = i in blank
         # A whitespace token may hold a line break before indentation ("\n  "): still a break.
         hard = bool(this) and (this[-1] in SENTENCE_END or (space and "\n" in this))
@@ -397,7 +395,7 @@ def _split(
         if final and (i + 1 in blank or not _continues(words[i + 1], after)):
             close(i + 1)
     cut_run_ons(last)
-    close(count)
+    close(len(ends))
     return sentences
 
 
