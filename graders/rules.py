@@ -112,22 +112,24 @@ class Stream:
     A form is a token's normalized form with any space made "_", or its surface if it has
     none. Forms almost never hold a space, and then the token a character of ``text``
     lies in is the number of spaces before it; ``starts`` (where each token begins in
-    ``text``) is kept only for a sentence where that does not hold.
+    ``text``) is kept only for a sentence where that does not hold. ``pieces`` is
+    ``text.split(" ")``: a literal without spaces is in ``text`` only inside one of them.
     """
 
-    __slots__ = ("text", "sentence", "starts")
+    __slots__ = ("text", "sentence", "starts", "pieces")
 
-    def __init__(self, text: str, sentence: Sentence, starts: tuple[int, ...] | None = None):
+    def __init__(self, text: str, sentence: Sentence, starts: tuple[int, ...] | None = None, pieces: list[str] | None = None):
         self.text = text
         self.sentence = sentence
         self.starts = starts
+        self.pieces = text.split(" ") if pieces is None else pieces
 
     @classmethod
     def of(cls, sentence: Sentence) -> "Stream":
         forms = sentence.forms()
         text = " ".join(forms)
         if "" not in forms and text.count(" ") == len(forms) - 1:
-            return cls(text, sentence)  # every form is its normalized form, none holds a space
+            return cls(text, sentence, None, forms)  # every form is its normalized form, none holds a space
         parts, starts, pos = [], [], 0
         for tok in sentence.tokens:
             form = tok.normalized.replace(" ", "_") or tok.surface
@@ -338,33 +340,32 @@ class RuleIndex:
             self._first_chars.setdefault(key[0], []).append(key)
         self._keys_of_form = _KeysOfForm(self)
 
-    def _tried(self, text: str, forms: list[str]) -> list[int]:
-        """Slots of the patterns that may match ``text`` (split into ``forms``), in order."""
+    def _tried(self, stream: Stream) -> list[int]:
+        """Slots of the patterns that may match the sentence, in rule then pattern order."""
         if not self._pattern_of:
             return []
-        slots = self._always.union(*map(self._keys_of_form.__getitem__, forms))
+        slots = self._always.union(*map(self._keys_of_form.__getitem__, stream.pieces))
         if not slots:
             return []
-        tests = self._test_of
+        text, tests = stream.text, self._test_of
         return [slot for slot in sorted(slots) if tests[slot] is None or tests[slot](text)]
 
     def candidates(self, stream: Stream) -> list[Rule]:
         """The rules with a pattern worth trying on this sentence, in rule order."""
-        tried = self._tried(stream.text, stream.text.split(" "))
-        own = [self._own[i] for i in dict.fromkeys(map(self._rule_of.__getitem__, tried))]
+        own = [self._own[i] for i in dict.fromkeys(map(self._rule_of.__getitem__, self._tried(stream)))]
         return (self.base.candidates(stream) if self.base else []) + own
 
-    def matches(self, stream: Stream, forms: list[str] | None = None) -> list[tuple[Rule, int, int]]:
+    def matches(self, stream: Stream) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) wherever a rule fires in the sentence: the spans of
         ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
+        found = self.base.matches(stream) if self.base else []
         text = stream.text
-        if forms is None:
-            forms = text.split(" ")  # a piece between spaces lies in one of these
-        found = self.base.matches(stream, forms) if self.base else []
-        # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
-        for slot in self._tried(text, forms):
+        for slot in self._tried(stream):
             rule = self._own[self._rule_of[slot]]
-            found += [(rule, *span) for span in _spans(rule, (self._pattern_of[slot],), stream)]
+            spans = [m.span() for m in self._pattern_of[slot].finditer(text)]
+            # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
+            if spans and not (rule._excluded and any(p.search(text) for p in rule._excluded)):
+                found += [(rule, *stream.span(start, end)) for start, end in spans if end > start]
         return found
 
 
