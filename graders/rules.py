@@ -258,23 +258,27 @@ def _key(literal: str) -> str:
     return max(literal.split(), key=_rarity)
 
 
-def _keys(needs: tuple[tuple[str, ...], ...]) -> frozenset[str]:
-    """Keys to file a pattern under: those of its literal set with the rarest keys."""
-
-    def rarity(literals):
-        return min(_rarity(_key(lit)) for lit in literals), -len(literals), literals
-
-    return frozenset(_key(lit) for lit in max(needs, key=rarity))
+def _set_rarity(literals: tuple[str, ...]) -> tuple:
+    """How unlikely a literal set is to be met: by its commonest key (then fewer literals)."""
+    return min(_rarity(_key(lit)) for lit in literals), -len(literals), literals
 
 
-def _test_source(needs: tuple[tuple[str, ...], ...]) -> str:
-    """What one pattern needs, as a Python expression over the stream ``t``."""
-    return " and ".join("(" + " or ".join(f"{literal!r} in t" for literal in literals) + ")" for literals in needs)
+def _test_source(needs: tuple[tuple[str, ...], ...], filed_under: tuple[str, ...]) -> str | None:
+    """What one pattern needs, as a Python expression over the stream ``t``, rarest set
+    first; None if nothing is left to test once a key of ``filed_under`` is in a piece."""
+    tests = sorted((n for n in needs if n != filed_under), key=_set_rarity, reverse=True)
+    if any(_key(lit) != lit for lit in filed_under):  # a key in a piece is the literal only if they are one
+        tests.append(filed_under)
+    if not tests:
+        return None
+    return " and ".join("(" + " or ".join(f"{literal!r} in t" for literal in literals) + ")" for literals in tests)
 
 
-def prefilter(rule: Rule) -> tuple[tuple[Callable[[str], bool], frozenset[str]] | None, ...]:
-    """Per pattern of ``rule``: (test of every literal set it needs, keys to file it under),
-    or None where the rule has no prefilter (the pattern is always tried).
+def prefilter(rule: Rule) -> tuple[tuple[Callable[[str], bool] | None, frozenset[str]] | None, ...]:
+    """Per pattern of ``rule``: (test of the literal sets it needs, keys to file it under),
+    or None where the rule has no prefilter (the pattern is always tried). The pattern is
+    filed under the keys of its rarest literal set; a test of None means being found
+    under a key is test enough.
 
     Testing the literal sets as a walk through tuples costs more than all the rest of a
     check, so each test is written out as Python source (every literal a repr() constant:
@@ -283,9 +287,11 @@ def prefilter(rule: Rule) -> tuple[tuple[Callable[[str], bool], frozenset[str]] 
     needs = rule.needs
     if needs is None:
         return (None,) * len(rule.patterns)
-    source = "(" + "".join(f"lambda t: {_test_source(n)},\n" for n in needs) + ")"
+    filed = [max(n, key=_set_rarity) for n in needs]
+    sources = [_test_source(n, f) for n, f in zip(needs, filed)]
+    source = "(" + "".join(f"lambda t: {test},\n" if test else "None,\n" for test in sources) + ")"
     tests = eval(compile(source, f"<prefilter of rule {rule.id}>", "eval"), {})  # noqa: S307 (see the docstring)
-    return tuple(zip(tests, map(_keys, needs)))
+    return tuple((test, frozenset(map(_key, f))) for test, f in zip(tests, filed))
 
 
 class _KeysOfForm(dict):
@@ -330,7 +336,7 @@ class RuleIndex:
                 self._rule_of.append(i)
                 self._pattern_of.append(pattern)
                 self._test_of.append(filter_ and filter_[0])
-                if filter_ is None:
+                if filter_ is None:  # no prefilter: always tried
                     self._always.add(slot)
                 else:
                     for key in filter_[1]:
