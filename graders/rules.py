@@ -345,6 +345,7 @@ class RuleIndex:
         for key in self._by_key:
             self._first_chars.setdefault(key[0], []).append(key)
         self._keys_of_form = _KeysOfForm(self)
+        self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + (self,)  # indexes in rule order
 
     def _tried(self, stream: Stream) -> list[int]:
         """Slots of the patterns that may match the sentence, in rule then pattern order."""
@@ -364,14 +365,22 @@ class RuleIndex:
     def matches(self, stream: Stream) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) wherever a rule fires in the sentence: the spans of
         ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
-        found = self.base.matches(stream) if self.base else []
         text = stream.text
-        for slot in self._tried(stream):
-            rule = self._own[self._rule_of[slot]]
-            spans = [m.span() for m in self._pattern_of[slot].finditer(text)]
-            # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
-            if spans and not (rule._excluded and any(p.search(text) for p in rule._excluded)):
-                found += [(rule, *stream.span(start, end)) for start, end in spans if end > start]
+        found: list[tuple[Rule, int, int]] = []
+        for index in self._chain:  # as _tried(), inline: this runs for every sentence
+            if not index._pattern_of:
+                continue
+            slots = index._always.union(*map(index._keys_of_form.__getitem__, stream.pieces))
+            tests = index._test_of
+            for slot in sorted(slots):
+                test = tests[slot]
+                if test is not None and not test(text):
+                    continue
+                rule = index._own[index._rule_of[slot]]
+                spans = [m.span() for m in index._pattern_of[slot].finditer(text)]
+                # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
+                if spans and not (rule._excluded and any(p.search(text) for p in rule._excluded)):
+                    found += [(rule, *stream.span(start, end)) for start, end in spans if end > start]
         return found
 
 
