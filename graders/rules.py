@@ -40,6 +40,21 @@ ACT_KINDS = (
 )
 
 
+def _pinned(pattern: str) -> str:
+    # (?<![^ ]) / (?![^ ]) pin both ends of a match to token boundaries.
+    return rf"(?<![^ ])(?:{pattern})(?![^ ])"
+
+
+def _parse(pattern: str):
+    """``pattern`` as the regex parser reads it (the string itself without the parser)."""
+    return pattern if _sre_compile is None else _sre_parse.parse(pattern)
+
+
+def _compile(parsed) -> re.Pattern:
+    """What ``re.compile`` makes of a pattern, from _parse()'s reading of it."""
+    return re.compile(parsed) if isinstance(parsed, str) else _sre_compile.compile(parsed)
+
+
 @dataclass(frozen=True)
 class Example:
     text: str
@@ -58,13 +73,18 @@ class Rule:
     label: str = ""  # short Japanese name, for scenario alternatives and promises
 
     @functools.cached_property
+    def _parsed(self) -> tuple:
+        """Each pattern, pinned, as the regex parser reads it: read once, both to compile
+        it and to find the literals it needs (see rule_needs)."""
+        return tuple(_parse(_pinned(p)) for p in self.patterns)
+
+    @functools.cached_property
     def _compiled(self) -> tuple[re.Pattern, ...]:
-        # (?<![^ ]) / (?![^ ]) pin both ends of a match to token boundaries.
-        return tuple(re.compile(rf"(?<![^ ])(?:{p})(?![^ ])") for p in self.patterns)
+        return tuple(map(_compile, self._parsed))
 
     @functools.cached_property
     def _excluded(self) -> tuple[re.Pattern, ...]:
-        return tuple(re.compile(rf"(?<![^ ])(?:{p})(?![^ ])") for p in self.exclude)
+        return tuple(re.compile(_pinned(p)) for p in self.exclude)
 
     @functools.cached_property
     def needs(self):
@@ -157,11 +177,12 @@ class Stream:
 # sentence only if one of its patterns has all it needs in the sentence's stream. That is
 # only a necessary condition, so the acts found are exactly those of running every rule.
 
-try:  # the parser behind re.compile; private but stable, and optional here
+try:  # the parser and compiler behind re.compile; private but stable, and optional here
+    from re import _compiler as _sre_compile
     from re import _constants as _sre
     from re import _parser as _sre_parse
 except ImportError:  # pragma: no cover (Python < 3.11 names)
-    _sre = _sre_parse = None
+    _sre = _sre_parse = _sre_compile = None
 
 _Needs = list[frozenset[str]]  # every set must have one of its literals in the stream
 
@@ -218,14 +239,15 @@ def _best(needs: _Needs) -> frozenset[str] | None:
 
 def rule_needs(rule: Rule) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
     """Per pattern, the literal sets its matches need (rarest first); None: no filter."""
-    if _sre_parse is None:
+    try:
+        trees = rule._parsed
+    except Exception:  # noqa: BLE001 (any parser hiccup means: no prefilter for this rule)
         return None
     found = []
-    for pattern in rule.patterns:
-        try:
-            parsed = _sre_parse.parse(pattern)
-        except Exception:  # noqa: BLE001 (any parser hiccup means: no prefilter for this rule)
+    for parsed in trees:
+        if isinstance(parsed, str):  # no parser to read it with
             return None
+        # The pins around the pattern are lookarounds: they need nothing.
         if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
             return None
         needs = sorted(set(_needs(parsed)), key=_selectivity, reverse=True)
@@ -242,6 +264,7 @@ _COMMON_FORMS = frozenset(
 )
 
 
+@functools.cache
 def _rarity(piece: str) -> int:
     """How unlikely ``piece`` (no spaces) is in a sentence: longer, kanji or katakana, not common."""
     if piece in _COMMON_FORMS:
@@ -249,6 +272,7 @@ def _rarity(piece: str) -> int:
     return len(piece) + (3 if any(not ("\u3040" <= c <= "\u309f") for c in piece) else 0)
 
 
+@functools.cache
 def _key(literal: str) -> str:
     """The piece of ``literal`` between spaces least likely to be in a sentence.
 
