@@ -258,6 +258,7 @@ def rule_needs(rule: Rule) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
 
 
 # Normalized forms that nearly every reply holds (keigo verbs, endings, 御): poor keys.
+# Only the prefilter's speed depends on this list, never what a check finds.
 _COMMON_FORMS = frozenset(
     "為る 致す 御座る 有る 居る おる 成る 言う 申す 申し上げる 頂く 下さる 貰う 差し上げる 御 ます です ず た て だ "
     "ない 無い 出来る 思う 様 方 事 時 今 日 私 此れ 其れ".split()
@@ -371,40 +372,35 @@ class RuleIndex:
         self._keys_of_form = _KeysOfForm(self)
         self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + (self,)  # indexes in rule order
 
-    def _tried(self, stream: Stream) -> list[int]:
-        """Slots of the patterns that may match the sentence, in rule then pattern order."""
-        if not self._pattern_of:
-            return []
-        slots = self._always.union(*map(self._keys_of_form.__getitem__, stream.pieces))
-        if not slots:
-            return []
-        text, tests = stream.text, self._test_of
-        return [slot for slot in sorted(slots) if tests[slot] is None or tests[slot](text)]
-
-    def candidates(self, stream: Stream) -> list[Rule]:
-        """The rules with a pattern worth trying on this sentence, in rule order."""
-        own = [self._own[i] for i in dict.fromkeys(map(self._rule_of.__getitem__, self._tried(stream)))]
-        return (self.base.candidates(stream) if self.base else []) + own
-
-    def matches(self, stream: Stream) -> list[tuple[Rule, int, int]]:
-        """(rule, start, end) wherever a rule fires in the sentence: the spans of
-        ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
+    def _tried(self, stream: Stream) -> Iterator[tuple[Rule, re.Pattern]]:
+        """(rule, pattern) for every pattern that may match the sentence, in rule order:
+        those filed under a key in one of its pieces that pass their tests, and those
+        without a prefilter."""
         text = stream.text
-        found: list[tuple[Rule, int, int]] = []
-        for index in self._chain:  # as _tried(), inline: this runs for every sentence
+        for index in self._chain:
             if not index._pattern_of:
                 continue
             slots = index._always.union(*map(index._keys_of_form.__getitem__, stream.pieces))
             tests = index._test_of
             for slot in sorted(slots):
                 test = tests[slot]
-                if test is not None and not test(text):
-                    continue
-                rule = index._own[index._rule_of[slot]]
-                spans = [m.span() for m in index._pattern_of[slot].finditer(text)]
-                # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
-                if spans and not (rule._excluded and any(p.search(text) for p in rule._excluded)):
-                    found += [(rule, *stream.span(start, end)) for start, end in spans if end > start]
+                if test is None or test(text):
+                    yield index._own[index._rule_of[slot]], index._pattern_of[slot]
+
+    def candidates(self, stream: Stream) -> list[Rule]:
+        """The rules with a pattern worth trying on this sentence, in rule order."""
+        return list(dict.fromkeys(rule for rule, _ in self._tried(stream)))
+
+    def matches(self, stream: Stream) -> list[tuple[Rule, int, int]]:
+        """(rule, start, end) wherever a rule fires in the sentence: the spans of
+        ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
+        text = stream.text
+        found: list[tuple[Rule, int, int]] = []
+        for rule, pattern in self._tried(stream):
+            spans = [m.span() for m in pattern.finditer(text)]
+            # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
+            if spans and not (rule._excluded and any(p.search(text) for p in rule._excluded)):
+                found += [(rule, *stream.span(start, end)) for start, end in spans if end > start]
         return found
 
 
