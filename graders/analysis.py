@@ -18,7 +18,7 @@ import bisect
 import functools
 import re
 import threading
-from operator import attrgetter
+from operator import itemgetter
 from typing import Iterator, NamedTuple, Sequence
 
 # Sudachi does not merge these kana/kanji variants (measured; see DESIGN.md), so rules
@@ -234,7 +234,7 @@ def tokenize(text: str) -> list[Token]:
 
 # ---------------------------------------------------------------- sentences
 
-_NORMALIZED = attrgetter("normalized")
+_NORMALIZED = itemgetter(0)  # _Word.normalized, read the fast way
 
 
 class Sentence:
