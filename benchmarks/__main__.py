@@ -3,9 +3,9 @@
     python -m benchmarks [--replies 3000] [--strict]
 
 1. Throughput: replies/second through ``python -m graders check --jsonl`` (a child
-   process) against bare Sudachi tokenisation of the same replies (another child), each
-   the best of three runs, taken in turns so that both see the same load. Target: the
-   checker takes at most 2 times the CPU time.
+   process) against bare Sudachi tokenisation of the same replies (another child), run
+   in turns, five pairs: the best run of each, and the median of the pairs' CPU-time
+   ratios. Target: the checker takes at most 2 times the CPU time.
 2. Latency: p50/p99 of one in-process ``check()`` of a ~300-character reply, wall clock
    and the thread's CPU time. Target p99 (CPU) < 5 ms.
 3. Worst case: one in-process check of adversarial 5,000-character replies (long sentences
@@ -40,6 +40,7 @@ from pathlib import Path
 from .replies import make_replies, reply_of_length, write_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
+PAIRS = 5  # bare/check runs in turns, for the throughput ratio
 
 
 @dataclass
@@ -91,23 +92,24 @@ def throughput(count: int) -> tuple[list[Row], Child]:
         baseline, checker = ["-m", "benchmarks.sudachi_baseline", str(path)], ["-m", "graders", "check", "--jsonl", str(path)]
         # Warm the page cache, the dictionary files and the bytecode once, outside the timings.
         run_child(baseline), run_child(checker)
-        bares, checks = [], []
-        for _ in range(3):
-            bares.append(run_child(baseline))
-            checks.append(run_child(checker))
-        bare = min(bares, key=lambda c: c.cpu_seconds)
-        graded = min(checks, key=lambda c: c.cpu_seconds)
+        pairs = [(run_child(baseline), run_child(checker)) for _ in range(PAIRS)]
+    bare = min((b for b, _ in pairs), key=lambda c: c.cpu_seconds)
+    graded = min((c for _, c in pairs), key=lambda c: c.cpu_seconds)
     lines = graded.stdout.decode("utf-8").splitlines()
     if len(lines) != count or any('"error"' in line[:40] for line in lines):
         raise SystemExit(f"check --jsonl returned {len(lines)} lines for {count} replies (exit {graded.returncode})")
-    ratio = graded.cpu_seconds / bare.cpu_seconds
+    # Each pair ran back to back under about the same load: the median of their ratios
+    # moves less with the machine's load than the ratio of two separate best runs.
+    ratio = statistics.median(c.cpu_seconds / b.cpu_seconds for b, c in pairs)
+    best_ratio = graded.cpu_seconds / bare.cpu_seconds
     rows = [
         Row(f"replies: {count:,}, {chars / count:.0f} chars on average", f"{chars:,} chars", "", None),
         Row("bare Sudachi tokenisation (child), wall", f"{count / bare.seconds:,.0f} replies/s", "", None),
         Row("check --jsonl (child), wall", f"{count / graded.seconds:,.0f} replies/s", "", None),
         Row("bare Sudachi tokenisation (child), CPU", f"{count / bare.cpu_seconds:,.0f} replies/CPU-s", "", None),
         Row("check --jsonl (child), CPU", f"{count / graded.cpu_seconds:,.0f} replies/CPU-s", "", None),
-        Row("check --jsonl time / bare Sudachi time (CPU)", f"{ratio:.2f}x", "<= 2x", ratio <= 2),
+        Row("check --jsonl time / bare Sudachi time (CPU), best runs", f"{best_ratio:.2f}x", "", None),
+        Row(f"check --jsonl time / bare Sudachi time (CPU), median of {PAIRS} pairs", f"{ratio:.2f}x", "<= 2x", ratio <= 2),
     ]
     return rows, graded
 
