@@ -29,6 +29,7 @@ nbgrader) inside ``run`` or at the top of that module, never here. Raise
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import sys
@@ -82,17 +83,24 @@ def read_bytes(source: str) -> bytes:
     return data.removeprefix(_UTF8_BOM)
 
 
-def _read_file(path: Path) -> bytes:
+@contextlib.contextmanager
+def _opening(path: Path, expected: str):
+    """Turn a failure to open ``path`` into a one-line InputError that says what to check."""
     try:
-        return path.read_bytes()
+        yield
     except FileNotFoundError:
         raise InputError(f"ファイル「{path}」が見つかりません。パスを確かめてください。") from None
     except IsADirectoryError:
-        raise InputError(f"「{path}」はフォルダです。返信を保存したファイルを指定してください。") from None
+        raise InputError(f"「{path}」はフォルダです。{expected}を指定してください。") from None
     except PermissionError:
         raise InputError(f"ファイル「{path}」を読む権限がありません。権限を確かめてください。") from None
     except OSError as e:
         raise InputError(f"ファイル「{path}」を読めません（{e.strerror}）。") from None
+
+
+def _read_file(path: Path) -> bytes:
+    with _opening(path, "返信を保存したファイル"):
+        return path.read_bytes()
 
 
 def _open_lines(source: str) -> Iterator[bytes]:
@@ -101,14 +109,8 @@ def _open_lines(source: str) -> Iterator[bytes]:
         yield from sys.stdin.buffer
         return
     path = Path(source)
-    try:
+    with _opening(path, "JSONL ファイル"):
         handle = path.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"ファイル「{path}」が見つかりません。パスを確かめてください。") from None
-    except IsADirectoryError:
-        raise InputError(f"「{path}」はフォルダです。JSONL ファイルを指定してください。") from None
-    except OSError as e:
-        raise InputError(f"ファイル「{path}」を読めません（{e.strerror}）。") from None
     with handle:
         yield from handle
 

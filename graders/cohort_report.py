@@ -83,21 +83,27 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype({"points": int, "max_points": int})
 
 
+def _readable_answers(course_dir: str | os.PathLike, assignments: list[str] | None):
+    """(submission, its answers) for every submission whose answers.json can be read;
+    the others are grade-cohort's to report, so the report skips them."""
+    chosen = select_assignments(course_dir, assignments)
+    for sub in iter_submissions(course_dir, chosen, student_ids(course_dir)):
+        if sub.status is not None:
+            continue
+        try:
+            yield sub, answers.read(Path(sub.folder) / answers.FILENAME)
+        except (answers.CorruptAnswers, OSError):
+            continue
+
+
 def attempt_frame(course_dir: str | os.PathLike, assignments: list[str] | None = None) -> pd.DataFrame:
     """One row per saved attempt, re-graded: student_id, assignment, exercise, attempt
     (1, 2, ...), time (UTC), event, score, max_score, share. Unreadable files are skipped
     (grade-cohort reports them); an attempt the checker cannot grade scores 0."""
     from .checker import check
 
-    chosen = select_assignments(course_dir, assignments)
     records = []
-    for sub in iter_submissions(course_dir, chosen, student_ids(course_dir)):
-        if sub.status is not None:
-            continue
-        try:
-            stored = answers.read(Path(sub.folder) / answers.FILENAME)
-        except (answers.CorruptAnswers, OSError):
-            continue
+    for sub, stored in _readable_answers(course_dir, assignments):
         for exercise in for_assignment(sub.assignment):
             entry = stored.get(exercise.id) or {}
             for number, attempt in enumerate(entry.get("attempts", []), 1):
@@ -134,15 +140,8 @@ def _parse_time(value: object) -> pd.Timestamp:
 
 def final_texts(course_dir: str | os.PathLike, assignments: list[str] | None = None) -> pd.DataFrame:
     """The latest saved reply of every learner and exercise: student_id, exercise, text."""
-    chosen = select_assignments(course_dir, assignments)
     records = []
-    for sub in iter_submissions(course_dir, chosen, student_ids(course_dir)):
-        if sub.status is not None:
-            continue
-        try:
-            stored = answers.read(Path(sub.folder) / answers.FILENAME)
-        except (answers.CorruptAnswers, OSError):
-            continue
+    for sub, stored in _readable_answers(course_dir, assignments):
         for exercise in for_assignment(sub.assignment):
             text = (stored.get(exercise.id) or {}).get("text")
             if isinstance(text, str) and text.strip():
