@@ -19,7 +19,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from .analysis import Sentence, analyse
 
@@ -288,15 +288,27 @@ def _set_rarity(literals: tuple[str, ...]) -> tuple:
     return min(_rarity(_key(lit)) for lit in literals), -len(literals), literals
 
 
-def _test_source(needs: tuple[tuple[str, ...], ...], filed_under: tuple[str, ...]) -> str | None:
-    """What one pattern needs, as a Python expression over the stream ``t``, rarest set
-    first; None if nothing is left to test once a key of ``filed_under`` is in a piece."""
+def _literal_test(needs: tuple[tuple[str, ...], ...], filed_under: tuple[str, ...]) -> Callable[[str], bool] | None:
+    """What one pattern needs, as a test of the stream ``t``, rarest set first; None if
+    nothing is left to test once a key of ``filed_under`` is in a piece."""
     tests = sorted((n for n in needs if n != filed_under), key=_set_rarity, reverse=True)
     if any(_key(lit) != lit for lit in filed_under):  # a key in a piece is the literal only if they are one
         tests.append(filed_under)
     if not tests:
         return None
-    return " and ".join("(" + " or ".join(f"{literal!r} in t" for literal in literals) + ")" for literals in tests)
+    sets = tuple(tuple(literals) for literals in tests)
+
+    def test(t: str) -> bool:
+        # Every set needs one of its literals; plain loops stop at the first miss.
+        for literals in sets:
+            for literal in literals:
+                if literal in t:
+                    break
+            else:
+                return False
+        return True
+
+    return test
 
 
 def prefilter(rule: Rule) -> tuple[tuple[Callable[[str], bool] | None, frozenset[str]] | None, ...]:
@@ -304,19 +316,12 @@ def prefilter(rule: Rule) -> tuple[tuple[Callable[[str], bool] | None, frozenset
     or None where the rule has no prefilter (the pattern is always tried). The pattern is
     filed under the keys of its rarest literal set; a test of None means being found
     under a key is test enough.
-
-    Testing the literal sets as a walk through tuples costs more than all the rest of a
-    check, so each test is written out as Python source (every literal a repr() constant:
-    never data run as code) and compiled, once per rule.
     """
     needs = rule.needs
     if needs is None:
         return (None,) * len(rule.patterns)
     filed = [max(n, key=_set_rarity) for n in needs]
-    sources = [_test_source(n, f) for n, f in zip(needs, filed)]
-    source = "(" + "".join(f"lambda t: {test},\n" if test else "None,\n" for test in sources) + ")"
-    tests = eval(compile(source, f"<prefilter of rule {rule.id}>", "eval"), {})  # noqa: S307 (see the docstring)
-    return tuple((test, frozenset(map(_key, f))) for test, f in zip(tests, filed))
+    return tuple((_literal_test(n, f), frozenset(map(_key, f))) for n, f in zip(needs, filed))
 
 
 class _KeysOfForm(dict):
@@ -449,8 +454,4 @@ def spans_of(rule: Rule, text: str) -> list[tuple[int, int]]:
     return found
 
 
-def streams(sentences: Iterable[Sentence]) -> list[Stream]:
-    return [Stream.of(s) for s in sentences]
-
-
-__all__ = ["ACT_KINDS", "Example", "Rule", "RuleIndex", "Stream", "builtin_rules", "rule_from_table", "spans_of", "streams"]
+__all__ = ["ACT_KINDS", "Example", "Rule", "RuleIndex", "Stream", "builtin_rules", "rule_from_table", "spans_of"]
