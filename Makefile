@@ -38,7 +38,7 @@ bench: install
 
 # Regenerate the release notebooks from solutions/ (never edit exercises/ by hand).
 exercises: install
-	$(BIN)/python -m graders.release
+	$(BIN)/python -m graders.assignments.release
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis artifacts

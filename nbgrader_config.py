@@ -9,7 +9,7 @@ from pathlib import Path
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-from graders.nbgrader_ext import RedactHiddenTests
+from graders.assignments.preprocessors import RedactHiddenTests
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 here = Path(__file__).resolve().parent

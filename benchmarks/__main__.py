@@ -143,11 +143,11 @@ def breakdown(count: int) -> list[Row]:
     """Where one check's CPU time goes, stage by stage, over the throughput replies (in-process)."""
     import json
 
-    from graders.acts import find_acts
-    from graders.analysis import Analysis, _scan, _sentences_of, _tokenizer
-    from graders.report import Report
-    from graders.rubric import Context, evaluate
-    from graders.scenarios import get_scenario
+    from graders.checker.acts import find_acts
+    from graders.checker.analysis import Analysis, _scan, _sentences_of, _tokenizer
+    from graders.checker.report import Report
+    from graders.checker.rubric import Context, evaluate
+    from graders.checker.scenarios import get_scenario
 
     stages = ["Sudachi alone", "tokens (Sudachi + word records)", "sentence split", "acts (rules)", "rubric", "report JSON"]
     spent = dict.fromkeys(stages, 0.0)
@@ -188,7 +188,7 @@ def adversarial() -> list[str]:
 
 def worst_case() -> list[Row]:
     from graders import check
-    from graders.scenarios import all_scenarios
+    from graders.checker.scenarios import all_scenarios
 
     slowest, what = 0.0, ""
     for text in adversarial():

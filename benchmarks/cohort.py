@@ -2,7 +2,7 @@
 
     python -m benchmarks.cohort [--learners 1000] [--large-answers 100000] [--sample 3] [--strict]
 
-All measured in one run, on demo cohorts (graders.demo_cohort) in a temporary folder:
+All measured in one run, on demo cohorts (graders.cohort.demo) in a temporary folder:
 
 1. ``python -m graders grade-cohort`` (a child process, start-up included) on LEARNERS
    learners x every registered exercise, --jobs 1 and --jobs 2: wall time, CPU time,
@@ -10,7 +10,7 @@ All measured in one run, on demo cohorts (graders.demo_cohort) in a temporary fo
 2. Target: 10,000 answers in under 15 s with --jobs 2 (a cohort sized to 10,000 answers).
 3. ``nbgrader autograde`` (the real CLI) on SAMPLE of the same submissions, copied into a
    course of their own: seconds per submission, against grade-cohort's per submission of
-   the same assignment; and the two must agree (graders.cohort_tamper finds no mismatch).
+   the same assignment; and the two must agree (graders.cohort.tamper finds no mismatch).
 4. Peak memory for 10,000 and LARGE answers (--jobs 2): the peak RSS of the largest
    process and of the whole process tree (sampled with psutil), with the CSV size.
    Target: memory grows no faster than the output (here it should stay flat).
@@ -35,8 +35,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.demo_cohort import build_cohort
-from graders.exercises import all_exercises, for_assignment
+from graders.cohort.demo import build_cohort
+from graders.learner.exercises import all_exercises, for_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_ANSWERS, TARGET_SECONDS = 10_000, 15.0
@@ -136,7 +136,7 @@ def learners_for(answers: int) -> int:
 def nbgrader_sample(cohort: Path, work: Path, count: int) -> tuple[Run, int, list]:
     """autograde ``count`` submissions of SAMPLE_ASSIGNMENT copied from the cohort; return the
     timed run, the number of submissions and the tamper-check mismatches."""
-    from graders.cohort_tamper import compare
+    from graders.cohort.tamper import compare
 
     course = work / "nbgrader-sample"
     course.mkdir()

@@ -7,8 +7,8 @@ import random
 import re
 from pathlib import Path
 
-from graders.rules import builtin_rules
-from graders.scenarios import all_scenarios
+from graders.checker.rules import builtin_rules
+from graders.checker.scenarios import all_scenarios
 
 
 def sentences() -> list[str]:

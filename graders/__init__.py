@@ -7,16 +7,20 @@
 Importing this package loads nothing heavy: the dictionary loads on the first check.
 """
 
-from .checker import MAX_CHARS, check
-from .errors import InputError
+from .checker.check import MAX_CHARS, check
+from .checker.errors import InputError
 
-__all__ = ["MAX_CHARS", "InputError", "check", "check_exercise"]
+__all__ = ["MAX_CHARS", "InputError", "RewriteForm", "check", "check_exercise"]
 
 
 def __getattr__(name: str):
-    # check_exercise is loaded on first use, so `import graders` stays light.
+    # The learner's side is loaded on first use, so `import graders` stays light.
     if name == "check_exercise":
-        from .learner import check_exercise
+        from .learner.exercise_check import check_exercise
 
         return check_exercise
+    if name == "RewriteForm":
+        from .learner.form import RewriteForm
+
+        return RewriteForm
     raise AttributeError(f"module 'graders' has no attribute {name!r}")

@@ -11,14 +11,14 @@ any reply failed a criterion, else 0.
 
 Adding a command (for example ``grade-cohort``) takes two small functions and one line:
 
-    # graders/cohort.py
+    # graders/cohort/grade.py
     def configure(parser):            # add this command's arguments to its sub-parser
         parser.add_argument("folder")
     def run(args) -> int:             # do the work, return the exit status
         ...
 
     # here, in COMMANDS
-    "grade-cohort": from_module("graders.cohort", "提出物をまとめて採点する"),
+    "grade-cohort": from_module("graders.cohort.grade", "提出物をまとめて採点する"),
 
 ``Command(help, configure, run)`` works too for functions written in this file. Only the
 chosen command's module is imported and configured, so keep heavy imports (pandas,
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Callable, Iterator
 
-from .errors import InputError
+from .checker.errors import InputError
 
 EXIT_PASSED, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 PROG = "python -m graders"
@@ -131,8 +131,8 @@ def configure_check(parser: argparse.ArgumentParser) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from .checker import check
-    from .scenarios import get_scenario
+    from .checker.check import check
+    from .checker.scenarios import get_scenario
 
     scenario = get_scenario(args.scenario or "generic")  # an unknown id fails before any reading
     if args.jsonl:
@@ -148,7 +148,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _check_jsonl(source: str, default_scenario: str) -> int:
-    from .checker import check
+    from .checker.check import check
 
     out = sys.stdout
     graded = bad = failed = 0
@@ -207,7 +207,7 @@ def configure_scenarios(parser: argparse.ArgumentParser) -> None:
 
 
 def run_scenarios(args: argparse.Namespace) -> int:
-    from .scenarios import all_scenarios
+    from .checker.scenarios import all_scenarios
 
     scenarios = all_scenarios()
     width = max(len(sid) for sid in scenarios)
@@ -226,9 +226,9 @@ def configure_tokens(parser: argparse.ArgumentParser) -> None:
 
 def run_tokens(args: argparse.Namespace) -> int:
     """Each sentence with its span and the normalized-token stream rules match against."""
-    from .analysis import analyse
-    from .checker import validate
-    from .rules import Stream
+    from .checker.analysis import analyse
+    from .checker.check import validate
+    from .checker.rules import Stream
 
     text = validate(read_bytes("-") if args.text == "-" else args.text)
     for number, sentence in enumerate(analyse(text).sentences, 1):
@@ -247,10 +247,10 @@ COMMANDS: dict[str, Command] = {
     "check": Command("返信を採点する", configure_check, run_check),
     "scenarios": Command("シナリオの一覧を表示する", configure_scenarios, run_scenarios),
     "tokens": Command("文ごとの正規化トークン列を表示する（ルールを書く人向け）", configure_tokens, run_tokens),
-    "grade-cohort": from_module("graders.cohort_cli", "コースの提出物をまとめて再採点し、CSV に書く（講師向け）"),
-    "tamper-check": from_module("graders.cohort_tamper", "nbgrader の自動採点と再採点を比べ、食い違いを一覧にする（講師向け）"),
-    "review-comments": from_module("graders.cohort_review", "採点器の所見を formgrader のコメント欄に下書きする（講師向け）"),
-    "demo-cohort": from_module("graders.demo_cohort", "デモ用の受講者の提出物を作る（講師向け）"),
+    "grade-cohort": from_module("graders.cohort.commands", "コースの提出物をまとめて再採点し、CSV に書く（講師向け）"),
+    "tamper-check": from_module("graders.cohort.tamper", "nbgrader の自動採点と再採点を比べ、食い違いを一覧にする（講師向け）"),
+    "review-comments": from_module("graders.cohort.review", "採点器の所見を formgrader のコメント欄に下書きする（講師向け）"),
+    "demo-cohort": from_module("graders.cohort.demo", "デモ用の受講者の提出物を作る（講師向け）"),
 }
 
 

@@ -8,7 +8,7 @@ outputs and with stable cell ids so that a rebuild changes only what was edited 
 
 tests/test_notebooks_clean.py runs the check, so an edit made to a lesson in JupyterLab
 must be carried over here. Situations, bad replies and model answers are not copied into
-the lessons: the notebooks read them from graders/scenarios/ so lessons and grading agree.
+the lessons: the notebooks read them from graders/checker/scenarios/ so lessons and grading agree.
 """
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ SETUP = code(
     from IPython.display import HTML, display
 
     from graders import check
-    from graders.form import RewriteForm
-    from graders.render import criteria_html, scenario_html, score_html, structure_html
-    from graders.scenarios import get_scenario
+    from graders.learner.form import RewriteForm
+    from graders.checker.render import criteria_html, scenario_html, score_html, structure_html
+    from graders.checker.scenarios import get_scenario
     """
 )
 
@@ -140,10 +140,10 @@ START = [
         from IPython.display import HTML, display
 
         from graders import check
-        from graders.form import RewriteForm
-        from graders.progress import progress_chart, progress_table, progress_view
-        from graders.render import legend_html
-        from graders.report import ACT_NAMES
+        from graders.learner.form import RewriteForm
+        from graders.learner.progress import progress_chart, progress_table, progress_view
+        from graders.checker.render import legend_html
+        from graders.checker.acts import ACT_NAMES
         """
     ),
     md(
@@ -891,10 +891,10 @@ def mixed_practice() -> list[Cell]:
             from IPython.display import HTML, display
 
             from graders import check
-            from graders.form import RewriteForm
-            from graders.render import criteria_html, structure_html
-            from graders.rubric import CRITERIA
-            from graders.scenarios import get_scenario
+            from graders.learner.form import RewriteForm
+            from graders.checker.render import criteria_html, structure_html
+            from graders.checker.rubric import CRITERIA
+            from graders.checker.scenarios import get_scenario
 
             SCENARIO_IDS = ["restaurant-reservation", "software-delay", "refund-window"]
             """

@@ -1,10 +1,10 @@
-"""graders/analysis.py: tokens and their offsets, the variant map, the sentence splitter."""
+"""graders/checker/analysis.py: tokens and their offsets, the variant map, the sentence splitter."""
 
 from __future__ import annotations
 
 import pytest
 
-from graders.analysis import MAX_SENTENCE_TOKENS, VARIANTS, analyse, split_sentences, tokenize
+from graders.checker.analysis import MAX_SENTENCE_TOKENS, VARIANTS, analyse, split_sentences, tokenize
 
 SUDACHI_MAX_BYTES = 49_149  # one Sudachi call takes at most this many bytes (DESIGN.md)
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from graders import answers
+from graders.learner import answers
 
 
 def stored(path) -> dict:
@@ -187,7 +187,7 @@ def test_threads_saving_at_once_lose_nothing(tmp_path):
 
 WRITER = """
 import sys
-from graders import answers
+from graders.learner import answers
 path, exercise_id = sys.argv[1], sys.argv[2]
 for n in range(20):
     answers.save(path, exercise_id, f"{exercise_id}-{n}", "check", n, 20)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from graders import MAX_CHARS, check
-from graders.scenarios import all_scenarios
+from graders.checker.scenarios import all_scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")

@@ -17,8 +17,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from graders import answers, check
-from graders.cohort import (
+from graders import check
+from graders.learner import answers
+from graders.cohort.grade import (
     COLUMNS,
     GENUINE,
     PROBLEMS,
@@ -29,10 +30,10 @@ from graders.cohort import (
     notebook_answers,
     select_assignments,
 )
-from graders.cohort_cli import grade_cohort
-from graders.exercises import get_exercise
-from graders.integrity import inspect
-from graders.scenarios import get_scenario
+from graders.cohort.commands import grade_cohort
+from graders.learner.exercises import get_exercise
+from graders.assignments.integrity import inspect
+from graders.checker.scenarios import get_scenario
 
 ASSIGNMENT = "01-apology-order"
 EXERCISE = get_exercise(f"{ASSIGNMENT}.q1")

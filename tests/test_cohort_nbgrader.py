@@ -26,13 +26,13 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from graders import answers
-from graders.cohort import criteria_of, grade_submission, iter_submissions
-from graders.cohort_review import DRAFT_MARK, LETTER_ASSIGNMENT
-from graders.cohort_tamper import compare
-from graders.demo_cohort import build_cohort
-from graders.exercises import for_assignment
-from graders.scenarios import get_scenario
+from graders.learner import answers
+from graders.cohort.grade import criteria_of, grade_submission, iter_submissions
+from graders.cohort.review import DRAFT_MARK, LETTER_ASSIGNMENT
+from graders.cohort.tamper import compare
+from graders.cohort.demo import build_cohort
+from graders.learner.exercises import for_assignment
+from graders.checker.scenarios import get_scenario
 
 pytestmark = pytest.mark.nbgrader
 
@@ -41,9 +41,9 @@ LEARNERS = [f"learner-{i:04d}" for i in range(1, 7)]
 CORRUPT, NOWIDGET, CHEATER = "learner-0004", "learner-0005", "learner-0006"
 TYPED = "ご迷惑をおかけし、誠に申し訳ございません。注文画面はすでに復旧いたしました。原因は昨夜の設定の誤りでした。"
 CHEAT = """# 採点を通すためのセル（不正）
-import graders.grading
-graders.grading.assert_criterion = lambda *args, **kwargs: None
-graders.grading.assert_genuine = lambda *args, **kwargs: None
+import graders.assignments.grade_cells
+graders.assignments.grade_cells.assert_criterion = lambda *args, **kwargs: None
+graders.assignments.grade_cells.assert_genuine = lambda *args, **kwargs: None
 """
 
 

@@ -1,4 +1,4 @@
-"""The cohort report's analysis (graders/cohort_report.py), one question per test.
+"""The cohort report's analysis (graders/cohort/report.py), one question per test.
 
 Tables are built from small hand-made grade rows, so every expected number can be worked
 out by reading the test. The notebook itself runs under nbval with the course.
@@ -14,11 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graders import answers, check
-from graders import cohort_report as report
-from graders.cohort import COLUMNS
-from graders.exercises import get_exercise
-from graders.scenarios import get_scenario
+from graders import check
+from graders.learner import answers
+from graders.cohort import report
+from graders.cohort.grade import COLUMNS
+from graders.learner.exercises import get_exercise
+from graders.checker.scenarios import get_scenario
 
 matplotlib.use("Agg")
 

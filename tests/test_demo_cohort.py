@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from graders import answers
-from graders.cohort_cli import grade_cohort
-from graders.cohort_report import final_texts, near_duplicates, read_grades, submission_scores
-from graders.demo_cohort import MANIFEST, build_cohort, demo_course
+from graders.learner import answers
+from graders.cohort.commands import grade_cohort
+from graders.cohort.report import final_texts, near_duplicates, read_grades, submission_scores
+from graders.cohort.demo import MANIFEST, build_cohort, demo_course
 
 ASSIGNMENTS = ["01-apology-order", "02-asking-reason"]
 

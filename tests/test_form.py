@@ -13,13 +13,14 @@ from dataclasses import replace
 import ipywidgets as widgets
 import pytest
 
-from graders import InputError, answers, check_exercise
-from graders.checker import MAX_CHARS, validate
-from graders.exercises import get_exercise
-import graders.form as form_module
-from graders.form import RewriteForm
-from graders.report import Report
-from graders.scenarios import Criterion, get_scenario
+from graders import InputError, check_exercise
+from graders.learner import answers
+from graders.checker.check import MAX_CHARS, validate
+from graders.learner.exercises import get_exercise
+import graders.learner.form as form_module
+from graders.learner.form import RewriteForm
+from graders.checker.report import Report
+from graders.checker.scenarios import Criterion, get_scenario
 
 EXERCISE = "01-apology-order.q1"
 PRACTICE = "practice.apology-1"

@@ -1,4 +1,4 @@
-"""graders.grading: what the nbgrader grade cells call, run here without nbgrader.
+"""graders.assignments.grade_cells: what the nbgrader grade cells call, run here without nbgrader.
 
 Each test works in its own folder (the grade cells read ./answers.json, as they do in
 nbgrader's autograded/<student>/<assignment>/ folder).
@@ -6,10 +6,10 @@ nbgrader's autograded/<student>/<assignment>/ folder).
 
 import pytest
 
-from graders import answers
-from graders.errors import InputError
-from graders.grading import MissingAnswer, answer_for, assert_criterion, assert_genuine
-from graders.scenarios import get_scenario
+from graders.learner import answers
+from graders.checker.errors import InputError
+from graders.assignments.grade_cells import MissingAnswer, answer_for, assert_criterion, assert_genuine
+from graders.checker.scenarios import get_scenario
 
 EXERCISE = "01-apology-order.q1"
 MODEL = get_scenario("outage-apology").model_answer  # public: the lesson shows it

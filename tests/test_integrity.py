@@ -1,14 +1,14 @@
-"""graders.integrity: the shortcuts it must catch, and real replies it must leave alone."""
+"""graders.assignments.integrity: the shortcuts it must catch, and real replies it must leave alone."""
 
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from graders import integrity
-from graders.analysis import analyse
-from graders.exercises import all_exercises
-from graders.scenarios import all_scenarios
+from graders.assignments import integrity
+from graders.checker.analysis import analyse
+from graders.learner.exercises import all_exercises
+from graders.checker.scenarios import all_scenarios
 
 SCENARIOS = all_scenarios()
 
@@ -234,9 +234,9 @@ def test_no_model_answer_means_no_model_copy_check():
 
 def test_grade_cells_and_the_cohort_regrade_use_the_same_genuine_check():
     # A copy of the lesson's model answer must fail in both, or they would disagree.
-    from graders.exercises import all_exercises
-    from graders.integrity import inspect_for
-    from graders.scenarios import get_scenario
+    from graders.learner.exercises import all_exercises
+    from graders.assignments.integrity import inspect_for
+    from graders.checker.scenarios import get_scenario
 
     for exercise in all_exercises().values():
         scenario = get_scenario(exercise.scenario)

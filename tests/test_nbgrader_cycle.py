@@ -1,6 +1,6 @@
 """The instructor's cycle with the real nbgrader CLI, on a temporary copy of the course.
 
-python -m graders.release --gradebook (nbgrader generate_assignment) -> submissions of
+python -m graders.assignments.release --gradebook (nbgrader generate_assignment) -> submissions of
 five learners -> nbgrader autograde -> generate_feedback -> export, as the README says. One assignment keeps it lean (each nbgrader command spends about 4 s starting,
 each autograded submission about 5 s).
 
@@ -29,9 +29,10 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from graders import answers, check
-from graders.release import nbgrader_command, nbgrader_env
-from graders.scenarios import get_scenario
+from graders import check
+from graders.learner import answers
+from graders.assignments.release import nbgrader_command, nbgrader_env
+from graders.checker.scenarios import get_scenario
 
 pytestmark = pytest.mark.nbgrader
 
@@ -87,7 +88,7 @@ def course(tmp_path_factory):
     # An instructor tried the form in solutions/: it must reach no release and no learner.
     answers.save(course / "solutions" / ASSIGNMENT / "answers.json", EXERCISE, SCENARIO.bad_reply)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "graders.release", "--gradebook"], cwd=course,
+    done = subprocess.run([sys.executable, "-m", "graders.assignments.release", "--gradebook"], cwd=course,
                           env=nbgrader_env(), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     release = course / "exercises" / ASSIGNMENT / NOTEBOOK

@@ -10,12 +10,12 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.preprocessors import ClearHiddenTests
 
-from graders.nbgrader_ext import RedactHiddenTests
+from graders.assignments.preprocessors import RedactHiddenTests
 
 HIDDEN_CALL = 'assert_genuine("01-apology-order.q1", fallback=ANSWER_Q1)'
 HIDDEN_SOURCE = f"""# 採点: 非公開のチェック
 ### BEGIN HIDDEN TESTS
-from graders.grading import assert_genuine
+from graders.assignments.grade_cells import assert_genuine
 
 {HIDDEN_CALL}
 ### END HIDDEN TESTS"""
@@ -63,7 +63,7 @@ def test_failing_hidden_test_keeps_only_its_message():
 def test_no_hidden_line_survives_anywhere():
     nb = feedback(new_notebook(cells=[failing_hidden_cell()]))
     text = rendered(nb)
-    for line in ("assert_genuine", "BEGIN HIDDEN", "END HIDDEN", "from graders.grading import assert_genuine"):
+    for line in ("assert_genuine", "BEGIN HIDDEN", "END HIDDEN", "from graders.assignments.grade_cells import assert_genuine"):
         assert line not in text
     assert "# 採点: 非公開のチェック" in nb.cells[0].source  # the visible part stays
 

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pytest
 
-from graders.exercises import all_exercises
-from graders.scenarios import get_scenario
+from graders.learner.exercises import all_exercises
+from graders.checker.scenarios import get_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("course", "solutions", "exercises")

@@ -8,9 +8,10 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from graders import answers, check
-from graders.exercises import all_exercises
-from graders.progress import (
+from graders import check
+from graders.learner import answers
+from graders.learner.exercises import all_exercises
+from graders.learner.progress import (
     COLUMNS,
     STATUS_NO_FILE,
     STATUS_NOT_ANSWERED,
@@ -21,7 +22,7 @@ from graders.progress import (
     progress_table,
     progress_view,
 )
-from graders.scenarios import get_scenario
+from graders.checker.scenarios import get_scenario
 
 matplotlib.use("Agg")
 
@@ -195,7 +196,7 @@ def test_chart_of_an_empty_table_still_draws():
 def test_chart_draws_japanese_labels_without_missing_glyphs(tmp_path):
     import warnings
 
-    from graders.progress import progress_chart, progress_table
+    from graders.learner.progress import progress_chart, progress_table
 
     fig = progress_chart(progress_table(tmp_path))
     with warnings.catch_warnings(record=True) as caught:

@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graders import MAX_CHARS, InputError, check
-from graders.acts import rule_index, rules_for
-from graders.analysis import analyse
-from graders.report import Report
-from graders.rules import Stream, builtin_rules
-from graders.scenarios import all_scenarios
+from graders.checker.acts import rule_index, rules_for
+from graders.checker.analysis import analyse
+from graders.checker.report import Report
+from graders.checker.rules import Stream, builtin_rules
+from graders.checker.scenarios import all_scenarios
 
 SCENARIO_IDS = sorted(all_scenarios())
 

@@ -1,4 +1,4 @@
-"""solutions/ is what graders.authoring builds; exercises/ is what nbgrader makes of it.
+"""solutions/ is what graders.assignments.authoring builds; exercises/ is what nbgrader makes of it.
 
 The release is regenerated with the real `nbgrader generate_assignment` into a temporary
 folder and compared with the committed exercises/; no model answer or hidden test may be
@@ -14,10 +14,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from graders import release
-from graders.authoring import build_notebook, notebook_path
-from graders.errors import InputError
-from graders.exercises import all_assignments
+from graders.assignments import release
+from graders.assignments.authoring import build_notebook, notebook_path
+from graders.checker.errors import InputError
+from graders.learner.exercises import all_assignments
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = sorted(all_assignments())
@@ -53,10 +53,10 @@ def secrets(nb: nbformat.NotebookNode) -> set[str]:
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_solution_is_what_authoring_builds(assignment):
     path = notebook_path(assignment, ROOT / "solutions")
-    assert path.exists(), f"{path.relative_to(ROOT)} がありません: python -m graders.authoring を実行してください"
+    assert path.exists(), f"{path.relative_to(ROOT)} がありません: python -m graders.assignments.authoring を実行してください"
     committed = nbformat.read(path, as_version=4)
     assert release.normalized(committed) == release.normalized(build_notebook(assignment)), (
-        "solutions/ が古くなっています: python -m graders.authoring を実行してください"
+        "solutions/ が古くなっています: python -m graders.assignments.authoring を実行してください"
     )
 
 
@@ -86,7 +86,7 @@ def test_no_model_answer_or_hidden_test_in_the_release(assignment):
     hidden = secrets(source)
     assert any("assert_genuine" in line for line in hidden)  # the check below has teeth
     path = notebook_path(assignment, ROOT / "exercises")
-    assert path.exists(), f"{path.relative_to(ROOT)} がありません: python -m graders.release を実行してください"
+    assert path.exists(), f"{path.relative_to(ROOT)} がありません: python -m graders.assignments.release を実行してください"
     text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
     leaked = sorted(line for line in hidden if line in text)
     assert leaked == []
@@ -115,7 +115,7 @@ def test_release_matches_a_fresh_nbgrader_run(regenerated):
         fresh = nbformat.read(path, as_version=4)
         committed = nbformat.read(ROOT / "exercises" / name, as_version=4)
         assert release.normalized(committed) == release.normalized(fresh), (
-            f"exercises/{name} が solutions/ と合っていません: python -m graders.release を実行してください"
+            f"exercises/{name} が solutions/ と合っていません: python -m graders.assignments.release を実行してください"
         )
 
 

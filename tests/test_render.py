@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graders import check
-from graders.acts import Act
-from graders.render import (
+from graders.checker.acts import Act
+from graders.checker.render import (
     criteria_html,
     highlight,
     legend_html,
@@ -21,8 +21,8 @@ from graders.render import (
     structure_html,
     timeline_html,
 )
-from graders.report import ACT_NAMES
-from graders.scenarios import get_scenario
+from graders.checker.acts import ACT_NAMES
+from graders.checker.scenarios import get_scenario
 
 PAYLOADS = ["<img src=x onerror=alert(1)>", "<script>alert('x')</script>", '"><b onmouseover="x">', "&amp; &lt;"]
 OWN_TAGS = {"div", "span", "mark", "sup", "ul", "li", "b"}

@@ -2,8 +2,8 @@
 
 import pytest
 
-from graders.rules import builtin_rules, spans_of
-from graders.scenarios import all_scenarios
+from graders.checker.rules import builtin_rules, spans_of
+from graders.checker.scenarios import all_scenarios
 
 RULES = list(builtin_rules()) + [r for s in all_scenarios().values() for r in s.rules]
 MATCH = [(r, e) for r in RULES for e in r.must_match]

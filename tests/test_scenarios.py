@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from graders import check
-from graders.rubric import CRITERIA
-from graders.scenarios import all_scenarios
+from graders.checker.rubric import CRITERIA
+from graders.checker.scenarios import all_scenarios
 
 SCENARIOS = all_scenarios()
 LABELLED_DIR = Path(__file__).parent / "data" / "labelled"
@@ -79,8 +79,8 @@ def test_the_question_we_suggest_passes_asks_reason(scenario):
 
 # The instructor's solution (in the exercise notebooks' solution region) must earn what the
 # public model answer no longer can: full marks and a pass on the hidden integrity check.
-from graders import integrity  # noqa: E402  (kept with the tests that use it)
-from graders.exercises import all_exercises  # noqa: E402
+from graders.assignments import integrity  # noqa: E402  (kept with the tests that use it)
+from graders.learner.exercises import all_exercises  # noqa: E402
 
 GRADED = sorted({e.scenario for e in all_exercises().values()})
 

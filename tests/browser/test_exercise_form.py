@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from graders.checker import check
-from graders.exercises import get_exercise
-from graders.scenarios import get_scenario
+from graders.checker.check import check
+from graders.learner.exercises import get_exercise
+from graders.checker.scenarios import get_scenario
 from labpage import KERNEL_TIMEOUT, UI_TIMEOUT, LabPage, RewriteFormView
 
 ASSIGNMENT = "01-apology-order"

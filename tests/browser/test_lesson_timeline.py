@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from graders.checker import check
-from graders.scenarios import get_scenario
+from graders.checker.check import check
+from graders.checker.scenarios import get_scenario
 from labpage import LabPage
 
 LESSON = "01-apology-order.ipynb"

@@ -1,6 +1,6 @@
 """RewriteForm: one rewrite exercise as an ipywidgets form that grades on チェック and saves as the learner types.
 
-    >>> from graders.form import RewriteForm
+    >>> from graders.learner.form import RewriteForm
     >>> RewriteForm("01-apology-order.q1")                                  # a graded exercise
     >>> RewriteForm("practice.apology-1", scenario="outage-apology")      # ungraded practice
 
@@ -22,12 +22,12 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from . import answers
-from .checker import check
-from .errors import InputError
+from ..checker.check import check
+from ..checker.errors import InputError
 from .exercises import get_exercise
-from .render import notice_html, report_html, scenario_html, status_html
-from .report import Report
-from .scenarios import Scenario, get_scenario
+from ..checker.render import notice_html, report_html, scenario_html, status_html
+from ..checker.report import Report
+from ..checker.scenarios import Scenario, get_scenario
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from .report import ACT_NAMES
+from .acts import ACT_NAMES
 
+# report.py imports this module, so "Report" in annotations is named, not imported.
 if TYPE_CHECKING:
     from .acts import Act
-    from .report import Report
     from .scenarios import Scenario
 
 # One (background, accent) pair per act kind. Good moves in calm colours, the moves that

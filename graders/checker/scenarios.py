@@ -40,7 +40,7 @@ class Scenario:
     # An example question that fits this situation, quoted when asks_reason fails.
     reason_question_example: str = "差し支えなければ、そうお考えの理由を伺ってもよろしいでしょうか"
     # Instructor-only reference reply for a graded exercise, worded apart from the public
-    # model answer so that handing in the lesson's answer earns nothing (graders.integrity).
+    # model answer so that handing in the lesson's answer earns nothing (graders.assignments.integrity).
     solution: str = ""
 
     @property
@@ -78,7 +78,7 @@ def _parse(data: dict) -> Scenario:
 @functools.cache
 def all_scenarios() -> dict[str, Scenario]:
     found: dict[str, Scenario] = {}
-    folder = resources.files("graders") / "scenarios"
+    folder = resources.files(__package__) / "scenarios"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
             scenario = _parse(tomllib.loads(entry.read_text(encoding="utf-8")))

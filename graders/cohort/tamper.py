@@ -3,10 +3,10 @@
     python -m graders tamper-check [--course-dir DIR] [--gradebook FILE|URL] [--assignment ID ...] [--out FILE.csv]
 
 nbgrader autograde runs the learner's own notebook, so a learner cell can replace the
-checker inside the kernel (``graders.grading.assert_criterion = lambda *a, **k: None``)
+checker inside the kernel (``graders.assignments.grade_cells.assert_criterion = lambda *a, **k: None``)
 and every grade cell passes. This command reads each autograded score from the gradebook
 (grade cells are named ``q<n>-<criterion>``), re-grades the same submission from
-submitted/<student>/<assignment>/ with graders.cohort (no learner code runs), and lists
+submitted/<student>/<assignment>/ with graders.cohort.grade (no learner code runs), and lists
 every grade where the two differ. Exit status: 0 no mismatch, 1 mismatches listed, 2 bad input.
 
 The gradebook is opened read-only in spirit: nothing is written to it.
@@ -23,9 +23,9 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import Iterator
 
-from .cohort import SUBMITTED, Submission, grade_submission
-from .errors import InputError
-from .exercises import all_exercises
+from .grade import SUBMITTED, Submission, grade_submission
+from ..checker.errors import InputError
+from ..learner.exercises import all_exercises
 
 GRADE_CELL = re.compile(r"q(\d+)-(.+)")
 TOLERANCE = 1e-6  # gradebook scores are floats

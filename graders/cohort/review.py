@@ -22,12 +22,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cohort import GENUINE_TITLE, SUBMITTED, answer_text, load_answers, notebook_answers
-from .errors import InputError
-from .exercises import Exercise, all_exercises, for_assignment
-from .integrity import inspect_for
-from .report import ACT_NAMES, Report
-from .scenarios import get_scenario
+from .grade import GENUINE_TITLE, SUBMITTED, answer_text, load_answers, notebook_answers
+from ..checker.errors import InputError
+from ..learner.exercises import Exercise, all_exercises, for_assignment
+from ..assignments.integrity import inspect_for
+from ..checker.report import ACT_NAMES, Report
+from ..checker.scenarios import get_scenario
 
 LETTER_ASSIGNMENT = "05-apology-letter"
 DRAFT_MARK = "**採点器の所見（下書き）**"
@@ -60,7 +60,7 @@ def draft_comment(exercise: Exercise, text: str | None, report: Report | None, p
 
 def draft_for(folder: Path, exercise: Exercise) -> str:
     """The draft for one learner's answer to ``exercise``, read as grade-cohort reads it."""
-    from .checker import check
+    from ..checker.check import check
 
     stored, _, detail = load_answers(folder)
     text, _ = answer_text(stored.get(exercise.id), None)
@@ -118,7 +118,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cohort_tamper import gradebook_url
+    from .tamper import gradebook_url
 
     assignments = args.assignment or [LETTER_ASSIGNMENT]
     registered = {e.assignment for e in all_exercises().values()}

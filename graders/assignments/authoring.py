@@ -4,15 +4,15 @@ The registry (graders/exercises.toml) and the scenarios (graders/scenarios/*.tom
 everything an exercise notebook says, so every notebook has the same shape and a change
 to a scenario reaches its notebook by re-running this module:
 
-    python -m graders.authoring            # all assignments
-    python -m graders.authoring 06-mixed   # one
+    python -m graders.assignments.authoring            # all assignments
+    python -m graders.assignments.authoring 06-mixed   # one
 
 Each exercise becomes: the task (markdown, read-only), the form (read-only), the answer
 cell (a literal fallback; the scenario's solution, not its public model answer, sits in
 nbgrader's solution region), one locked grade cell per criterion with its points, and one
 hidden grade cell against gaming. Output is deterministic (fixed cell ids, no outputs), so
 re-running changes nothing unless the data changed. Then regenerate the release:
-python -m graders.release.
+python -m graders.assignments.release.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from pathlib import Path
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
-from .errors import InputError
-from .exercises import Assignment, Exercise, all_assignments, for_assignment, genuine_points
-from .rubric import CRITERIA
-from .scenarios import Scenario, get_scenario
+from ..checker.errors import InputError
+from ..learner.exercises import Assignment, Exercise, all_assignments, for_assignment, genuine_points
+from ..checker.rubric import CRITERIA
+from ..checker.scenarios import Scenario, get_scenario
 
 CONFIG = "nbgrader_config.py"
 
@@ -121,7 +121,7 @@ def task_cell(exercise: Exercise, scenario: Scenario) -> NotebookNode:
 
 def form_cell(exercise: Exercise) -> NotebookNode:
     source = f"""
-from graders.form import RewriteForm
+from graders import RewriteForm
 
 RewriteForm("{exercise.id}", show_context=False)  # 場面と悪い例は上の問題文にあります
 """
@@ -130,7 +130,7 @@ RewriteForm("{exercise.id}", show_context=False)  # 場面と悪い例は上の�
 
 def answer_cell(exercise: Exercise, scenario: Scenario) -> NotebookNode:
     # The solution, not the model answer: the lessons show the model answer to everyone,
-    # and graders.integrity marks a reply copied from it as not the learner's own.
+    # and graders.assignments.integrity marks a reply copied from it as not the learner's own.
     solution = scenario.solution.strip()
     if not solution:
         raise InputError(f"シナリオ「{scenario.id}」に solution がありません（{exercise.id} の採点者用の解答例になります）。")
@@ -159,7 +159,7 @@ def criterion_cell(exercise: Exercise, criterion_id: str, points: int) -> Notebo
     title = CRITERIA[criterion_id][0]
     source = f"""
 # 採点: {title}（{points}点）
-from graders.grading import assert_criterion
+from graders.assignments.grade_cells import assert_criterion
 
 assert_criterion("{exercise.id}", "{criterion_id}", fallback={answer_variable(exercise)})
 """
@@ -171,7 +171,7 @@ def genuine_cell(exercise: Exercise) -> NotebookNode:
     source = f"""
 # 採点: {GENUINE_TITLE}（{points}点、非公開のチェック。採点のときに実行されます）
 ### BEGIN HIDDEN TESTS
-from graders.grading import assert_genuine
+from graders.assignments.grade_cells import assert_genuine
 
 assert_genuine("{exercise.id}", fallback={answer_variable(exercise)})
 ### END HIDDEN TESTS
@@ -223,7 +223,7 @@ def write(assignment_id: str, root: str | Path | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graders.authoring", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m graders.assignments.authoring", description=__doc__.splitlines()[0])
     parser.add_argument("assignments", nargs="*", help="assignment ids (default: all in graders/exercises.toml)")
     args = parser.parse_args(argv)
     try:

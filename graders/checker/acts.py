@@ -9,6 +9,23 @@ from .analysis import Analysis
 from .rules import Rule, RuleIndex, Stream, builtin_rules
 from .scenarios import Scenario
 
+# Japanese names of the act kinds, as learners see them.
+ACT_NAMES = {
+    "apology": "謝罪",
+    "empathy": "共感",
+    "thanks": "感謝",
+    "remedy": "対処",
+    "cause": "原因",
+    "prevention": "再発防止",
+    "excuse": "言い訳",
+    "reason_question": "理由を尋ねる",
+    "alternative": "代替案",
+    "refusal": "お断り",
+    "denial": "否定",
+    "pressure": "押しつけ",
+    "forbidden_promise": "ルール外の約束",
+}
+
 
 class Act(NamedTuple):
     kind: str

@@ -35,14 +35,14 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
-from . import answers
-from .errors import InputError
-from .exercises import Exercise, all_exercises, for_assignment
-from .scenarios import Scenario, get_scenario
+from ..learner import answers
+from ..checker.errors import InputError
+from ..learner.exercises import Exercise, all_exercises, for_assignment
+from ..checker.scenarios import Scenario, get_scenario
 
 MANIFEST = "demo-cohort.json"
 # The course a demo copies: this package's repository, when it is one (an editable install).
-PACKAGE_COURSE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_COURSE_DIR = Path(__file__).resolve().parents[2]
 COURSE_FILES = ("nbgrader_config.py",)
 COURSE_FOLDERS = ("solutions", "exercises")  # nbgrader source and release (DESIGN.md)
 SKIPPED = shutil.ignore_patterns("answers.json*", "*.corrupt-*", ".ipynb_checkpoints", "__pycache__")
@@ -85,7 +85,7 @@ CONNECTIVES = ("", "", "", "また、", "なお、", "つきましては、")
 
 @functools.cache
 def _fragment_file() -> dict:
-    text = (resources.files("graders") / "cohort_fragments.toml").read_text(encoding="utf-8")
+    text = (resources.files(__package__) / "fragments.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -455,8 +455,9 @@ def demo_course(learners: int = 40, seed: int = 0, course_dir: str | os.PathLike
     """
     course = Path(course_dir) if course_dir is not None else default_course_dir()
     digest = hashlib.sha256(f"{learners}:{seed}".encode())
-    package = Path(__file__).resolve().parent
-    inputs = [Path(__file__), package / "cohort_fragments.toml", package / "exercises.toml", *sorted((package / "scenarios").glob("*.toml"))]
+    package = Path(__file__).resolve().parents[1]
+    inputs = [Path(__file__), package / "cohort" / "fragments.toml", package / "learner" / "exercises.toml"]
+    inputs += sorted((package / "checker" / "scenarios").glob("*.toml"))
     inputs += sorted(course.glob("exercises/*/*.ipynb")) + sorted(course.glob("solutions/*/*.ipynb"))
     for path in inputs:
         digest.update(path.name.encode())

@@ -13,10 +13,10 @@ import os
 from pathlib import Path
 
 from . import answers
-from .checker import check
-from .errors import InputError
+from ..checker.check import check
+from ..checker.errors import InputError
 from .exercises import get_exercise
-from .report import Report
+from ..checker.report import Report
 
 
 def check_exercise(

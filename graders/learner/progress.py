@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import answers
-from .checker import check
-from .errors import InputError
+from ..checker.check import check
+from ..checker.errors import InputError
 from .exercises import Exercise, all_exercises
 from .plotting import japanese_rc
-from .scenarios import get_scenario
+from ..checker.scenarios import get_scenario
 
 COLUMNS = ["assignment", "exercise", "scenario", "saved", "score", "max_score", "passed", "attempts", "status"]
 
@@ -132,7 +132,7 @@ _PASSED, _PARTIAL, _UNSAVED, _TRACK = "#2e9d5b", "#f0a030", "#bdbdbd", "#eeeeee"
 def progress_chart(df: pd.DataFrame):
     """A horizontal bar per exercise: the share of points earned, green when it passes.
 
-    Labels are Japanese; graders.plotting supplies a font that has the glyphs.
+    Labels are Japanese; graders.learner.plotting supplies a font that has the glyphs.
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch

@@ -3,7 +3,7 @@
 Every grade cell of an exercise notebook is one call here, so the cell stays a single
 readable line and the message a learner sees is the checker's own Japanese message::
 
-    from graders.grading import assert_criterion
+    from graders.assignments.grade_cells import assert_criterion
     assert_criterion("01-apology-order.q1", "apology_before_explanation", fallback=ANSWER_Q1)
 
 The answer is read when the cell runs (during nbgrader autograde, from the learner's
@@ -16,13 +16,14 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from . import answers, integrity
-from .checker import check
-from .errors import InputError
-from .exercises import get_exercise
-from .report import Report
-from .rubric import CRITERIA
-from .scenarios import get_scenario
+from ..learner import answers
+from . import integrity
+from ..checker.check import check
+from ..checker.errors import InputError
+from ..learner.exercises import get_exercise
+from ..checker.report import Report
+from ..checker.rubric import CRITERIA
+from ..checker.scenarios import get_scenario
 
 
 class MissingAnswer(AssertionError):
@@ -85,7 +86,7 @@ def assert_criterion(exercise_id: str, criterion_id: str, fallback: str = "") ->
 
 
 def assert_genuine(exercise_id: str, fallback: str = "") -> None:
-    """Pass if the reply reads as a real reply (graders.integrity), else raise AssertionError."""
+    """Pass if the reply reads as a real reply (graders.assignments.integrity), else raise AssertionError."""
     text, _ = _graded(exercise_id, fallback)
     scenario = get_scenario(get_exercise(exercise_id).scenario)
     findings = integrity.inspect_for(text, scenario)

@@ -1,7 +1,7 @@
 """The cohort report's analysis: tables and plots from grade-cohort rows and attempt histories.
 
 course/instructor/cohort-report.ipynb stays thin and calls these. Everything reads either
-the long-form grades (graders.cohort rows, or the CSV grade-cohort wrote) or the learners'
+the long-form grades (graders.cohort.grade rows, or the CSV grade-cohort wrote) or the learners'
 answers.json histories, and returns pandas DataFrames or matplotlib figures. Plot labels
 are ASCII (criterion ids) because the default matplotlib fonts have no Japanese glyphs;
 the tables beside them carry the Japanese.
@@ -22,11 +22,11 @@ from typing import Iterable
 
 import pandas as pd
 
-from . import answers
-from .cohort import COLUMNS, GRADED, PROBLEMS, criterion_title, grade, iter_submissions, select_assignments, student_ids
-from .errors import InputError
-from .exercises import for_assignment, get_exercise
-from .scenarios import get_scenario
+from ..learner import answers
+from .grade import COLUMNS, GRADED, PROBLEMS, criterion_title, grade, iter_submissions, select_assignments, student_ids
+from ..checker.errors import InputError
+from ..learner.exercises import for_assignment, get_exercise
+from ..checker.scenarios import get_scenario
 
 # Thresholds for "needs help" (each one's reason beside it).
 LOW_SHARE = 0.5  # under half the points after all attempts
@@ -100,7 +100,7 @@ def attempt_frame(course_dir: str | os.PathLike, assignments: list[str] | None =
     """One row per saved attempt, re-graded: student_id, assignment, exercise, attempt
     (1, 2, ...), time (UTC), event, score, max_score, share. Unreadable files are skipped
     (grade-cohort reports them); an attempt the checker cannot grade scores 0."""
-    from .checker import check
+    from ..checker.check import check
 
     records = []
     for sub, stored in _readable_answers(course_dir, assignments):

@@ -433,7 +433,7 @@ def rule_from_table(table: dict, kind: str | None = None, prefix: str = "") -> R
 def builtin_rules() -> tuple[Rule, ...]:
     """Every rule in graders/rules/*.toml, in file then table order."""
     rules: list[Rule] = []
-    folder = resources.files("graders") / "rules"
+    folder = resources.files(__package__) / "rules"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
             data = tomllib.loads(entry.read_text(encoding="utf-8"))

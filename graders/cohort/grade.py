@@ -23,13 +23,13 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
-from . import answers
-from .errors import InputError
-from .exercises import Exercise, all_exercises, for_assignment, genuine_points
-from .scenarios import get_scenario
+from ..learner import answers
+from ..checker.errors import InputError
+from ..learner.exercises import Exercise, all_exercises, for_assignment, genuine_points
+from ..checker.scenarios import get_scenario
 
 SUBMITTED = "submitted"
-GENUINE = "genuine"  # the hidden check of every exercise (graders.grading.assert_genuine)
+GENUINE = "genuine"  # the hidden check of every exercise (graders.assignments.grade_cells.assert_genuine)
 GENUINE_TITLE = "自分の言葉で書いた返信"
 
 # CSV columns, in order. The first eight are the stable long form. ``status`` is the state
@@ -215,7 +215,7 @@ def notebook_answers(folder: str | os.PathLike) -> dict[int, str]:
 
 
 def answer_text(entry: dict | None, fallback: str | None) -> tuple[str | None, str]:
-    """(text to grade, source), as graders.grading.answer_for chooses it: the saved text
+    """(text to grade, source), as graders.assignments.grade_cells.answer_for chooses it: the saved text
     if it is not blank, else the notebook's literal, both stripped; (None, "") if neither."""
     saved = (entry or {}).get("text") or ""
     if isinstance(saved, str) and saved.strip():
@@ -227,7 +227,7 @@ def answer_text(entry: dict | None, fallback: str | None) -> tuple[str | None, s
 
 def criterion_title(criterion_id: str) -> str:
     """The Japanese name of a criterion (or of the genuine-reply check)."""
-    from .rubric import CRITERIA
+    from ..checker.rubric import CRITERIA
 
     return GENUINE_TITLE if criterion_id == GENUINE else CRITERIA.get(criterion_id, (criterion_id,))[0]
 
@@ -245,8 +245,8 @@ def _zero_rows(sub: Submission, exercise: Exercise, status: str, detail: str = "
 
 def grade_exercise(sub: Submission, exercise: Exercise, text: str, status: str, source: str) -> list[Row]:
     """Rows of one answer: the checker's criteria and the genuine-reply check."""
-    from .checker import check
-    from .integrity import inspect_for
+    from ..checker.check import check
+    from ..assignments.integrity import inspect_for
 
     try:
         report = check(text, exercise.scenario)
@@ -292,7 +292,7 @@ def _grade_batch(batch: list[Submission]) -> list[list[Row]]:
 
 def _warm_up() -> None:
     """Load the dictionary and rules once per worker process, not once per answer."""
-    from .checker import check
+    from ..checker.check import check
 
     check("ご迷惑をおかけし、申し訳ございません。", "generic")
 

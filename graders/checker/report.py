@@ -4,26 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .acts import Act
+from .acts import ACT_NAMES, Act
+from .render import report_html
 from .rubric import CriterionResult
-
-# Japanese names of the act kinds, as learners see them.
-ACT_NAMES = {
-    "apology": "謝罪",
-    "empathy": "共感",
-    "thanks": "感謝",
-    "remedy": "対処",
-    "cause": "原因",
-    "prevention": "再発防止",
-    "excuse": "言い訳",
-    "reason_question": "理由を尋ねる",
-    "alternative": "代替案",
-    "refusal": "お断り",
-    "denial": "否定",
-    "pressure": "押しつけ",
-    "forbidden_promise": "ルール外の約束",
-}
-
 
 @dataclass(frozen=True)
 class Report:
@@ -82,6 +65,4 @@ class Report:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from .render import report_html
-
         return report_html(self)

@@ -8,7 +8,7 @@ reply, a letter with a signature, or a reply with a short list of options all pa
 
 The bad reply and the lesson's model answer handed back, whole or lightly edited, count
 as shortcuts too. Used by the hidden test of every nbgrader exercise
-(graders.grading.assert_genuine).
+(graders.assignments.grade_cells.assert_genuine).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .analysis import Analysis, Sentence, Token, analyse
+from ..checker.analysis import Analysis, Sentence, Token, analyse
 
 if TYPE_CHECKING:
-    from .scenarios import Scenario
+    from ..checker.scenarios import Scenario
 
 Span = tuple[int, int]
 
@@ -77,7 +77,7 @@ _SKIP_POS = ("補助記号", "空白", "記号")
 
 
 if TYPE_CHECKING:
-    from .scenarios import Scenario
+    from ..checker.scenarios import Scenario
 
 
 def _key(text: str) -> str:

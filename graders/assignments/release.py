@@ -1,7 +1,7 @@
 """Regenerate exercises/ (nbgrader's release) from solutions/ with the real nbgrader.
 
-    python -m graders.release              # from the repository root (the course directory)
-    python -m graders.release --gradebook  # also record the assignments in ./gradebook.db
+    python -m graders.assignments.release              # from the repository root (the course directory)
+    python -m graders.assignments.release --gradebook  # also record the assignments in ./gradebook.db
 
 nbgrader generate_assignment runs in a temporary copy of the course (nbgrader_config.py
 and solutions/ without any answers.json), so no gradebook.db and no stray file ever
@@ -32,7 +32,7 @@ from pathlib import Path
 import nbformat
 
 from .authoring import CONFIG, course_root
-from .errors import InputError
+from ..checker.errors import InputError
 
 SOURCE = "solutions"
 RELEASE = "exercises"
@@ -149,7 +149,7 @@ def release(root: str | Path | None = None, force: bool = False, gradebook: bool
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graders.release", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m graders.assignments.release", description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="overwrite release notebooks even if answer cells were edited")
     parser.add_argument("--gradebook", action="store_true", help="also record the assignments in ./gradebook.db (before nbgrader autograde)")
     args = parser.parse_args(argv)

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable
 
-from .cohort import COLUMNS, FROM_NOTEBOOK, GRADED, PROBLEMS, Row, criterion_title, grade, iter_submissions, select_assignments, student_ids
-from .errors import InputError
+from .grade import COLUMNS, FROM_NOTEBOOK, GRADED, PROBLEMS, Row, criterion_title, grade, iter_submissions, select_assignments, student_ids
+from ..checker.errors import InputError
 
 EXAMPLES_SHOWN = 3  # learner ids listed per problem on the terminal; the CSV has them all
 

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-from .errors import InputError
+from ..checker.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Assignment:
 
 @functools.cache
 def _registry() -> dict:
-    text = (resources.files("graders") / "exercises.toml").read_text(encoding="utf-8")
+    text = (resources.files(__package__) / "exercises.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

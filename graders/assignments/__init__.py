@@ -1,0 +1,1 @@
+"""nbgrader: writing and releasing the assignments, what grade cells call, anti-gaming, preprocessors."""

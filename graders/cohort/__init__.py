@@ -1,0 +1,1 @@
+"""Instructors' cohort tools: grade-cohort, tamper-check, review-comments, demo-cohort, the report."""
