@@ -1,0 +1,117 @@
+"""Bring the lessons' Markdown sources (course/**/*.md) and their notebooks (.ipynb) in step.
+
+    make lessons                                       # = .venv/bin/python scripts/sync_lessons.py
+    .venv/bin/python scripts/sync_lessons.py --check   # exit 1, naming the files, if out of step
+
+jupytext does the pairing (course/jupytext.toml: formats "ipynb,md:myst"); `jupytext --sync`
+writes whichever file of a pair was edited last into the other, keeping cell ids, so a
+notebook changes only where its lesson was edited. This script adds the one thing jupytext
+does not do: the last cell of a lesson (「次へ」) is written here once, not in each lesson.
+A lesson asks for it with a Markdown cell whose metadata names its assignment:
+
+    +++ {"next_steps": {"assignment": "01-apology-order", "next": ["02-asking-reason.ipynb", "02 答える前に理由を尋ねる"]}}
+
+and the cell's text is (re)written from next_steps() below; edit the text there, not in a lesson.
+tests/test_notebooks_clean.py runs the check.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import jupytext
+from jupytext.cli import jupytext as jupytext_cli
+from jupytext.config import load_jupytext_config
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = ROOT / "course"
+FORMAT = "md:myst"
+COMMAND = "make lessons"
+
+
+def next_steps(assignment: str, next: tuple[str, str] | None = None) -> str:
+    """The text of a lesson's last cell: its graded exercise, the next lesson, the way back."""
+    lines = [
+        "## 次へ",
+        "",
+        "お疲れさまでした。採点される課題に進みましょう。",
+        "",
+        f"- **課題**: [{assignment}](../exercises/{assignment}/{assignment}.ipynb)（`exercises/{assignment}/{assignment}.ipynb`）",
+    ]
+    if next:
+        lines.append(f"- **次のレッスン**: [{next[1]}]({next[0]})")
+    lines += [
+        "- [講座のトップ（00-start）に戻る](00-start.ipynb)",
+        "",
+        "課題のフォームで書いた返信は、課題と同じフォルダーの `answers.json` に保存され、講師の採点にもそのまま使われます。"
+        "レッスンの良い返信は、一つの例にすぎません。課題では、それをなぞるのではなく、あなた自身の言葉で書いてみてください。",
+    ]
+    return "\n".join(lines)
+
+
+def sources() -> list[Path]:
+    return sorted(p for p in COURSE.rglob("*.md") if ".ipynb_checkpoints" not in p.parts)
+
+
+def _config(path: Path):
+    return load_jupytext_config(str(path))
+
+
+def expand(nb) -> bool:
+    """Rewrite the shared cells of a notebook in place; True if one changed."""
+    changed = False
+    for cell in nb.cells:
+        spec = cell.metadata.get("next_steps")
+        if cell.cell_type != "markdown" or spec is None:
+            continue
+        text = next_steps(spec["assignment"], tuple(spec["next"]) if spec.get("next") else None)
+        if cell.source != text:
+            cell.source = text
+            changed = True
+    return changed
+
+
+def stale() -> list[str]:
+    """Files out of step: a shared cell not as next_steps() writes it, or a notebook whose
+    inputs differ from its Markdown source."""
+    found = []
+    for md in sources():
+        text = md.read_text(encoding="utf-8")
+        nb = jupytext.read(md, fmt=FORMAT)
+        if expand(nb) or jupytext.writes(nb, FORMAT, config=_config(md)) != text:
+            found.append(str(md.relative_to(ROOT)))
+        ipynb = md.with_suffix(".ipynb")
+        if not ipynb.exists() or jupytext.writes(jupytext.read(ipynb), FORMAT, config=_config(md)) != text:
+            found.append(str(ipynb.relative_to(ROOT)))
+    return found
+
+
+def sync() -> None:
+    paths = [str(p) for p in sources()]
+    # Make each pair agree first (the file edited last wins), then write the shared cells
+    # into the Markdown and carry them over to the notebook.
+    jupytext_cli(["--sync", "--quiet", *paths])
+    expanded = []
+    for md in sources():
+        nb = jupytext.read(md, fmt=FORMAT)
+        if expand(nb):
+            jupytext.write(nb, md, fmt=FORMAT, config=_config(md))
+            expanded.append(str(md))
+    if expanded:
+        jupytext_cli(["--sync", "--quiet", *expanded])
+
+
+def main(argv: list[str]) -> int:
+    if "--check" in argv:
+        found = stale()
+        if found:
+            print(f"sync_lessons: out of step (run: {COMMAND}):", *found, sep="\n  ", file=sys.stderr)
+            return 1
+        return 0
+    sync()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
