@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test install browser bench exercises clean
+.PHONY: lab test install browser bench exercises lessons clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: install
 # Regenerate the release notebooks from solutions/ (never edit exercises/ by hand).
 exercises: install
 	$(BIN)/python -m graders.assignments.release
+
+# Bring each lesson's Markdown source (course/*.md) and its notebook (.ipynb) in step.
+lessons: install
+	$(BIN)/python scripts/sync_lessons.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis artifacts
