@@ -9,14 +9,17 @@ notebook changes only where its lesson was edited. This script adds the one thin
 does not do: the last cell of a lesson (「次へ」) is written here once, not in each lesson.
 A lesson asks for it with a Markdown cell whose metadata names its assignment:
 
-    +++ {"next_steps": {"assignment": "01-apology-order", "next": ["02-asking-reason.ipynb", "02 答える前に理由を尋ねる"]}}
+    +++ {"next_steps": {"assignment": "01-apology-order", "next": "02-asking-reason"}}
 
 and the cell's text is (re)written from next_steps() below; edit the text there, not in a lesson.
+The next lesson's short title is the one in the lesson list of 00-start (| 02 | [title](…) |),
+so the list is the one place a lesson's short title is written. "next" is left out in the last lesson.
 tests/test_notebooks_clean.py runs the check.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -28,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "course"
 FORMAT = "md:myst"
 COMMAND = "make lessons"
+# A row of the lesson list in 00-start: | 02 | [答える前に理由を尋ねる](02-asking-reason.ipynb) | …
+LESSON_ROW = re.compile(r"^\|\s*(\d+)\s*\|\s*\[([^\]]+)\]\(([^)/]+)\.ipynb\)", re.M)
 
 
 def next_steps(assignment: str, next: tuple[str, str] | None = None) -> str:
@@ -58,14 +63,29 @@ def _config(path: Path):
     return load_jupytext_config(str(path))
 
 
-def expand(nb) -> bool:
+def short_titles() -> dict[str, str]:
+    """Each lesson's short title from the lesson list in 00-start: {"02-asking-reason": "02 答える前に理由を尋ねる"}."""
+    text = (COURSE / "00-start.md").read_text(encoding="utf-8")
+    return {stem: f"{number} {title}" for number, title, stem in LESSON_ROW.findall(text)}
+
+
+def shared_text(spec: dict, titles: dict[str, str]) -> str:
+    """The text of a cell whose metadata is {"next_steps": spec}."""
+    following = spec.get("next")
+    if following and following not in titles:
+        raise SystemExit(f"sync_lessons: {following} has no row in the lesson list of course/00-start.md")
+    return next_steps(spec["assignment"], (f"{following}.ipynb", titles[following]) if following else None)
+
+
+def expand(nb, titles: dict[str, str] | None = None) -> bool:
     """Rewrite the shared cells of a notebook in place; True if one changed."""
+    titles = short_titles() if titles is None else titles
     changed = False
     for cell in nb.cells:
         spec = cell.metadata.get("next_steps")
         if cell.cell_type != "markdown" or spec is None:
             continue
-        text = next_steps(spec["assignment"], tuple(spec["next"]) if spec.get("next") else None)
+        text = shared_text(spec, titles)
         if cell.source != text:
             cell.source = text
             changed = True
