@@ -6,8 +6,10 @@
 jupytext does the pairing (course/jupytext.toml: formats "ipynb,md:myst"); `jupytext --sync`
 writes whichever file of a pair was edited last into the other, keeping cell ids, so a
 notebook changes only where its lesson was edited. This script adds the one thing jupytext
-does not do: the last cell of a lesson (「次へ」) is written here once, not in each lesson.
-A lesson asks for it with a Markdown cell whose metadata names its assignment:
+does not do: two cells every lesson shares are written here once, not in each lesson.
+The first code cell (the imports) is asked for with the cell option `setup: true`; its
+names come from graders.learner.lesson.__all__, spelled out (no star import). The last
+cell (「次へ」) is asked for with a Markdown cell whose metadata names its assignment:
 
     +++ {"next_steps": {"assignment": "01-apology-order", "next": "02-asking-reason"}}
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 import jupytext
@@ -55,6 +58,14 @@ def next_steps(assignment: str, next: tuple[str, str] | None = None) -> str:
     return "\n".join(lines)
 
 
+def setup_source() -> str:
+    """The text of every lesson's first code cell: the names lessons use, imported by name."""
+    from graders.learner import lesson
+
+    names = textwrap.fill(", ".join(sorted(lesson.__all__, key=str.casefold)), width=88, initial_indent="    ", subsequent_indent="    ")
+    return f"# 最初にこのセルを実行してください（Shift + Enter）。\nfrom graders.learner.lesson import (\n{names},\n)"
+
+
 def sources() -> list[Path]:
     return sorted(p for p in COURSE.rglob("*.md") if ".ipynb_checkpoints" not in p.parts)
 
@@ -81,7 +92,13 @@ def expand(nb, titles: dict[str, str] | None = None) -> bool:
     """Rewrite the shared cells of a notebook in place; True if one changed."""
     titles = short_titles() if titles is None else titles
     changed = False
+    setup = setup_source()
     for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("setup"):
+            if cell.source != setup:
+                cell.source = setup
+                changed = True
+            continue
         spec = cell.metadata.get("next_steps")
         if cell.cell_type != "markdown" or spec is None:
             continue

@@ -3,7 +3,7 @@
 The first code cell of every lesson in course/ is
 
     # 最初にこのセルを実行してください（Shift + Enter）。
-    from graders.learner.lesson import *
+    from graders.learner.lesson import (ACT_NAMES, CRITERIA, HTML, …)
 
 so the lessons never spell out where each helper lives: when a module moves, only this
 file changes. A name a lesson needs goes here, and into __all__.
