@@ -97,6 +97,7 @@ class Dialogue:
     states: dict[str, State]
     endings: dict[str, Ending]
     examples: tuple[Example, ...]
+    criteria: tuple[tuple[str, int], ...] = ()  # (graders.roleplay.grading id, points)
 
     def target(self, name: str) -> State | Ending:
         return self.states.get(name) or self.endings[name]
@@ -190,6 +191,7 @@ def parse(data: dict, source: str = "dialogue") -> Dialogue:
             max_turns=int(data["max_turns"]), timeout_ending=data["timeout_ending"],
             always=tuple(_move(m, f"{source} の always") for m in data.get("always", ())),
             states=states, endings=endings, examples=examples,
+            criteria=tuple((t["id"], int(t.get("points", 1))) for t in data.get("criteria", ())),
         )
     except KeyError as e:
         raise InputError(f"{source}: 必要な項目 {e.args[0]} がありません。") from None

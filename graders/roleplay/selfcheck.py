@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .dialogue import Dialogue
 from .engine import play
+from .grading import CRITERIA
 
 
 def _edges(dialogue: Dialogue, state_id: str) -> set[str]:
@@ -36,6 +37,9 @@ def graph_problems(dialogue: Dialogue) -> list[str]:
             problems.append(f"{name} は結末ではありません（信頼度 0 と手数切れの行き先は結末にします）")
     if dialogue.max_turns < 1:
         problems.append("max_turns は 1 以上にします")
+    if not dialogue.criteria:
+        problems.append("[[criteria]] がありません（会話の採点の観点）")
+    problems += [f"採点の観点 {c} はありません（{', '.join(CRITERIA)}）" for c, _ in dialogue.criteria if c not in CRITERIA]
     reached = _reachable(dialogue, dialogue.start)
     for name in sorted((set(dialogue.states) | set(dialogue.endings)) - reached):
         problems.append(f"{name} には最初の状態からたどり着けません")
