@@ -74,6 +74,11 @@ def all_conversations() -> dict[str, ConversationExercise]:
     }
 
 
+def graded_assignments() -> list[str]:
+    """Every assignment that has exercises or conversations, sorted."""
+    return sorted({e.assignment for e in all_exercises().values()} | {c.assignment for c in all_conversations().values()})
+
+
 def conversations_for(assignment: str) -> list[ConversationExercise]:
     return sorted((c for c in all_conversations().values() if c.assignment == assignment), key=lambda c: c.number)
 
