@@ -133,3 +133,12 @@ def test_an_unregistered_exercise_needs_a_dialogue(path):
     with pytest.raises(Exception, match="登録されていません"):
         RolePlay("practice.none", answers_path=path)
     assert get_dialogue("outage-apology").id == "outage-apology"
+
+
+def test_text_that_arrives_just_after_a_click_on_an_empty_box_is_sent(path):
+    widget = _widget(path)
+    widget.send()  # the click arrived before any of the text
+    assert "空" in widget.notice.value and widget.conversation.turns == []
+    widget.textarea.value = APOLOGY_AND_FIX  # the text, a moment later
+    assert [t.text for t in widget.conversation.turns] == [APOLOGY_AND_FIX]
+    assert widget.notice.value == "" and widget.textarea.value == ""

@@ -33,7 +33,7 @@ def intro_html(dialogue: Dialogue) -> str:
 
 
 def _customer(text: str) -> str:
-    return f"<div class='outai-bubble outai-customer' style='{_CUSTOMER}'>🧑‍💼 {escape(text)}</div>"
+    return f"<div class='outai-bubble outai-customer' style='{_CUSTOMER}'><b>お客様</b>　{escape(text)}</div>"
 
 
 def _delta(turn: Turn) -> str:

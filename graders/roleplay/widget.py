@@ -31,7 +31,8 @@ from .render import chat_html, ending_html, intro_html, meter_html
 
 PLACEHOLDER = "お客様への返事を書いて「送信」を押してください。"
 # The browser can deliver the 送信 click before the last keystrokes of the box; text that
-# extends the turn just sent and lands this soon after it replaces that turn.
+# extends the turn just sent and lands this soon after it replaces that turn, and text that
+# lands this soon after a click on a box the kernel still saw empty is sent.
 RACE_WINDOW = 1.0
 RACE_EDIT_CHARS = 20
 
@@ -65,6 +66,7 @@ class RolePlay(widgets.VBox):
         self.save_enabled = save
         self._sent: str | None = None
         self._sent_at = 0.0
+        self._waiting_since: float | None = None  # 送信 came with an empty box: text may follow
 
         self.chat = widgets.HTML()
         self.meter = widgets.HTML()
@@ -119,7 +121,10 @@ class RolePlay(widgets.VBox):
     # --- actions -------------------------------------------------------------------------
 
     def send(self, text: str | None = None):
-        text = self.textarea.value if text is None else text
+        from_box = text is None
+        text = self.textarea.value if from_box else text
+        if from_box and not text.strip():
+            self._waiting_since = time.monotonic()  # the click may have beaten the text
         if self.conversation.over:
             self.notice.value = notice_html("この会話は終わりました。もう一度話すときは「最初から」を押してください。", "info")
             return None
@@ -129,6 +134,7 @@ class RolePlay(widgets.VBox):
             self.notice.value = notice_html(str(e))
             return None
         self.notice.value = ""
+        self._waiting_since = None
         self._sent, self._sent_at = text, time.monotonic()
         self.textarea.value = ""
         self._save()
@@ -144,6 +150,12 @@ class RolePlay(widgets.VBox):
 
     def _on_change(self, change) -> None:
         late = change["new"]
+        if self._waiting_since is not None and late.strip():
+            waited = time.monotonic() - self._waiting_since
+            self._waiting_since = None
+            if waited <= RACE_WINDOW:  # the text of a click that arrived first
+                self.send()
+            return
         if self._sent is None or time.monotonic() - self._sent_at > RACE_WINDOW or not _raced(self._sent, late):
             return
         # The click beat the last keystrokes: replay the conversation with the whole turn.
