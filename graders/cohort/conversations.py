@@ -4,51 +4,24 @@ else the TURNS_Q<n> list typed into the notebook's answer cell."""
 
 from __future__ import annotations
 
-import ast
 import functools
-import json
 from pathlib import Path
 
 from ..learner.exercises import ConversationExercise
 from ..roleplay import storage
 from ..roleplay.summary import Played, play
+from .answer_cells import answer_cells, assigned
 
 FROM_FILE, FROM_NOTEBOOK = "answers.json", "notebook"
-
-
-def _list_literal(source: str, name: str) -> list[str] | None:
-    """The list of strings last assigned to ``name`` at the top level of a cell, never run."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
-    value = None
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            try:
-                literal = ast.literal_eval(node.value)
-            except ValueError:
-                literal = None
-            value = literal if isinstance(literal, list) and all(isinstance(t, str) for t in literal) else None
-    return value
 
 
 def notebook_turns(folder: str | Path) -> dict[int, list[str]]:
     """The turns typed in the answer cells (grade id ``q<n>-answer``): {n: turns}."""
     found: dict[int, list[str]] = {}
-    for path in sorted(Path(folder).glob("*.ipynb")):
-        try:
-            cells = json.loads(path.read_bytes().decode("utf-8")).get("cells", [])
-        except (OSError, ValueError, AttributeError):
-            continue
-        for cell in cells if isinstance(cells, list) else []:
-            grade_id = str(((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id", "")) if isinstance(cell, dict) else ""
-            if grade_id.startswith("q") and grade_id.endswith("-answer") and grade_id[1:-7].isdigit():
-                source = cell.get("source", "")
-                source = "".join(source) if isinstance(source, list) else str(source)
-                turns = _list_literal(source, f"TURNS_Q{grade_id[1:-7]}")
-                if turns is not None:
-                    found[int(grade_id[1:-7])] = turns
+    for n, source in answer_cells(folder):
+        turns = assigned(source, f"TURNS_Q{n}", lambda v: isinstance(v, list) and all(isinstance(t, str) for t in v))
+        if turns is not None:
+            found[n] = turns
     return found
 
 

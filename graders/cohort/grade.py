@@ -12,10 +12,8 @@ is also what the notebooks' grade cells score for it, so totals agree with nbgra
 
 from __future__ import annotations
 
-import ast
 import json
 import os
-import re
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from ..learner.exercises import (
 from ..checker.scenarios import get_scenario
 from ..roleplay.dialogue import get_dialogue
 from . import conversations
+from .answer_cells import answer_cells, assigned
 
 SUBMITTED = "submitted"
 GENUINE = "genuine"  # the hidden check of every exercise (graders.assignments.grade_cells.assert_genuine)
@@ -185,41 +184,14 @@ def load_answers(folder: str | os.PathLike) -> tuple[dict, str | None, str]:
     return stored, None, ""
 
 
-_ANSWER_CELL = re.compile(r"q(\d+)-answer")
-
-
-def _literal(source: str, name: str) -> str | None:
-    """The string last assigned to ``name`` at the top level of a cell, read without running it."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None  # in the kernel the cell fails too, and the grade cells find no answer
-    value = None
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            constant = node.value
-            value = constant.value if isinstance(constant, ast.Constant) and isinstance(constant.value, str) else None
-    return value
-
-
 def notebook_answers(folder: str | os.PathLike) -> dict[int, str]:
     """The literal replies typed in the answer cells (grade id ``q<n>-answer``) of the
     submitted notebooks: {n: text}. A notebook that cannot be read gives nothing."""
     found: dict[int, str] = {}
-    for path in sorted(Path(folder).glob("*.ipynb")):
-        try:
-            cells = json.loads(path.read_bytes().decode("utf-8")).get("cells", [])
-        except (OSError, ValueError, AttributeError):
-            continue
-        for cell in cells if isinstance(cells, list) else []:
-            grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id", "") if isinstance(cell, dict) else ""
-            match = _ANSWER_CELL.fullmatch(str(grade_id))
-            if match and cell.get("cell_type") == "code":
-                source = cell.get("source", "")
-                source = "".join(source) if isinstance(source, list) else str(source)
-                text = _literal(source, f"ANSWER_Q{match[1]}")
-                if text is not None:
-                    found[int(match[1])] = text
+    for n, source in answer_cells(folder):
+        text = assigned(source, f"ANSWER_Q{n}", lambda v: isinstance(v, str))
+        if text is not None:
+            found[n] = text
     return found
 
 
