@@ -150,3 +150,25 @@ def test_ending_kinds_are_the_three_of_the_design():
     assert set(ENDING_KINDS) == {"resolved", "lost", "rule_broken"}
     for dialogue in DIALOGUES.values():
         assert {e.kind for e in dialogue.endings.values()} <= set(ENDING_KINDS)
+
+
+def _graded(dialogue_id: str, example_name: str) -> dict:
+    from graders.roleplay.grading import grade
+
+    dialogue = DIALOGUES[dialogue_id]
+    turns = next(e.turns for e in dialogue.examples if e.name == example_name)
+    return {r.id: r for r in grade(play(dialogue, list(turns)))}
+
+
+def test_the_whole_conversation_is_graded_turn_by_turn():
+    seed_flow = _graded("same-day-shipping", "先に代わりの方法を並べ、あとから理由を伺う（元の事例の流れ）")
+    assert seed_flow["resolved"].passed and not seed_flow["reason_before_proposal"].passed
+    assert seed_flow["reason_before_proposal"].turns == (1, 2)
+    b_san = _graded("outage-apology", "Bさんの順番：原因から話し、言い訳を重ねる")
+    assert not b_san["apology_before_explanation"].passed and not b_san["resolved"].passed
+    recovered = _graded("outage-apology", "原因から話してしまったあと、謝罪と対処で持ち直す")
+    assert recovered["resolved"].passed and not recovered["apology_before_explanation"].passed
+    free = _graded("scope-request", "無料で引き受けてしまう")
+    assert not free["within_rules"].passed and free["within_rules"].turns == (1,) and free["within_rules"].points == 0
+    denied = _graded("resort-cold-call", "否定したあと、言い直して理由を尋ね、持ち直す")
+    assert denied["resolved"].passed and not denied["no_denial"].passed and denied["no_denial"].turns == (1,)

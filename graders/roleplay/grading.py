@@ -15,6 +15,8 @@ from .engine import Conversation
 
 # (turn index, offset in the turn): the order of acts across a whole conversation.
 Place = tuple[int, int]
+# (passed, message in Japanese, 1-based turns it points at)
+Verdict = tuple[bool, str, tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ def _turns_with(conversation: Conversation, kind: str) -> tuple[int, ...]:
     return tuple(i + 1 for i, t in enumerate(conversation.turns) if any(a.kind == kind for a in t.acts))
 
 
-def resolved(c: Conversation) -> tuple[bool, str, tuple[int, ...]]:
+def resolved(c: Conversation) -> Verdict:
     ending = c.ending
     if ending is None:
         return False, "会話がまだ終わっていません。お客様が納得するまで続けましょう。", ()
@@ -49,21 +51,30 @@ def resolved(c: Conversation) -> tuple[bool, str, tuple[int, ...]]:
     return False, f"会話は「{ending.title}」で終わりました。最初からやり直して、納得してもらえる終わり方を目指しましょう。", (len(c.turns),)
 
 
-def reason_before_proposal(c: Conversation) -> tuple[bool, str, tuple[int, ...]]:
-    question, proposal = _first(c, "reason_question"), _first(c, "alternative")
-    if question is None:
-        return False, "お客様の理由や事情を一度も尋ねていません。提案の前に「差し支えなければ、理由を伺ってもよろしいでしょうか」と尋ねましょう。", ()
-    turn = question[0][0] + 1
-    if proposal is None or question[0] < proposal[0]:
-        return True, f"{turn} 回目の返事で、提案より先に理由を尋ねています（「{question[1].text}」）。", (turn,)
-    return (
-        False,
-        f"{proposal[0][0] + 1} 回目で提案（「{proposal[1].text}」）をしてから、{turn} 回目で理由を尋ねています。提案の前に理由を伺いましょう。",
-        (proposal[0][0] + 1, turn),
+def _first_before(c: Conversation, first: tuple[str, ...], then: tuple[str, ...], missing: str, in_order: str, out_of_order: str) -> Verdict:
+    """An act of ``first`` kinds is found, and no act of ``then`` kinds comes before it in the
+    conversation. Messages take {turn} and {text} of the first act, {then_turn} and {then_text}."""
+    found, later = _first(c, *first), _first(c, *then)
+    if found is None:
+        return False, missing, ()
+    turn = found[0][0] + 1
+    if later is None or found[0] < later[0]:
+        return True, in_order.format(turn=turn, text=found[1].text), (turn,)
+    then_turn = later[0][0] + 1
+    message = out_of_order.format(turn=turn, text=found[1].text, then_turn=then_turn, then_text=later[1].text)
+    return False, message, (then_turn, turn)
+
+
+def reason_before_proposal(c: Conversation) -> Verdict:
+    return _first_before(
+        c, ("reason_question",), ("alternative",),
+        "お客様の理由や事情を一度も尋ねていません。提案の前に「差し支えなければ、理由を伺ってもよろしいでしょうか」と尋ねましょう。",
+        "{turn} 回目の返事で、提案より先に理由を尋ねています（「{text}」）。",
+        "{then_turn} 回目で提案（「{then_text}」）をしてから、{turn} 回目で理由を尋ねています。提案の前に理由を伺いましょう。",
     )
 
 
-def within_rules(c: Conversation) -> tuple[bool, str, tuple[int, ...]]:
+def within_rules(c: Conversation) -> Verdict:
     broken = _turns_with(c, "forbidden_promise")
     if broken:
         act = _first(c, "forbidden_promise")[1]
@@ -71,7 +82,7 @@ def within_rules(c: Conversation) -> tuple[bool, str, tuple[int, ...]]:
     return True, "会社のルールにない約束は一度もしていません。", ()
 
 
-def no_denial(c: Conversation) -> tuple[bool, str, tuple[int, ...]]:
+def no_denial(c: Conversation) -> Verdict:
     denied = _turns_with(c, "denial")
     if denied:
         act = _first(c, "denial")[1]
@@ -79,21 +90,16 @@ def no_denial(c: Conversation) -> tuple[bool, str, tuple[int, ...]]:
     return True, "お客様の言葉を一度も否定していません。", ()
 
 
-def apology_before_explanation(c: Conversation) -> tuple[bool, str, tuple[int, ...]]:
-    apology, explanation = _first(c, "apology"), _first(c, "cause", "excuse")
-    if apology is None:
-        return False, "会話の中で一度も謝罪していません。まず「大変申し訳ございません」とお詫びしましょう。", ()
-    turn = apology[0][0] + 1
-    if explanation is None or apology[0] < explanation[0]:
-        return True, f"{turn} 回目の返事で、説明より先に謝罪しています（「{apology[1].text}」）。", (turn,)
-    return (
-        False,
-        f"{explanation[0][0] + 1} 回目の説明（「{explanation[1].text}」）が、最初の謝罪より先です。謝罪を先にしましょう。",
-        (explanation[0][0] + 1, turn),
+def apology_before_explanation(c: Conversation) -> Verdict:
+    return _first_before(
+        c, ("apology",), ("cause", "excuse"),
+        "会話の中で一度も謝罪していません。まず「大変申し訳ございません」とお詫びしましょう。",
+        "{turn} 回目の返事で、説明より先に謝罪しています（「{text}」）。",
+        "{then_turn} 回目の説明（「{then_text}」）が、最初の謝罪より先です。謝罪を先にしましょう。",
     )
 
 
-CRITERIA: dict[str, tuple[str, Callable[[Conversation], tuple[bool, str, tuple[int, ...]]]]] = {
+CRITERIA: dict[str, tuple[str, Callable[[Conversation], Verdict]]] = {
     "resolved": ("お客様が納得して会話を終える", resolved),
     "reason_before_proposal": ("提案の前に理由を尋ねる", reason_before_proposal),
     "within_rules": ("会社のルールにない約束をしない", within_rules),
