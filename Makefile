@@ -31,10 +31,12 @@ test: install browser
 	bash scripts/run-nbval.sh
 
 # The checker (throughput vs bare Sudachi, latency, cold start, memory), then cohort
-# grading (grade-cohort vs nbgrader autograde, jobs, memory growth).
+# grading (grade-cohort vs nbgrader autograde, jobs, memory growth), then the role-play
+# customer's time to answer a turn.
 bench: install
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.cohort
+	$(BIN)/python -m benchmarks.roleplay
 
 # Regenerate the release notebooks from solutions/ (never edit exercises/ by hand).
 exercises: install

@@ -37,8 +37,10 @@ from pathlib import Path
 
 from ..learner import answers
 from ..checker.errors import InputError
-from ..learner.exercises import Exercise, all_exercises, for_assignment
+from ..learner.exercises import ConversationExercise, Exercise, conversations_for, for_assignment, graded_assignments
 from ..checker.scenarios import Scenario, get_scenario
+from ..roleplay import storage
+from ..roleplay.dialogue import get_dialogue
 
 MANIFEST = "demo-cohort.json"
 # The course a demo copies: this package's repository, when it is one (an editable install).
@@ -242,6 +244,20 @@ def make_learner(seed: int, index: int) -> Learner:
     return Learner(f"learner-{index + 1:04d}", skill, rng.random() < 0.08)
 
 
+def conversation_history(rng: random.Random, learner: Learner, exercise: ConversationExercise, opened: datetime) -> dict:
+    """The answers.json entry of one conversation: one of its dialogue's example
+    conversations (skilled learners more often a resolved one), saved turn by turn."""
+    dialogue = get_dialogue(exercise.dialogue)
+    weights = [learner.skill if dialogue.endings[e.ending].kind == "resolved" else 1 - learner.skill for e in dialogue.examples]
+    turns = list(rng.choices(dialogue.examples, weights=weights)[0].turns)
+    moment = opened + timedelta(hours=rng.uniform(0, 72))
+    attempts = []
+    for n in range(1, len(turns) + 1):
+        attempts.append({"time": _iso(moment), "event": "turn", "text": storage.encode(dialogue.id, turns[:n])})
+        moment += timedelta(seconds=rng.uniform(20, 120))
+    return {"text": attempts[-1]["text"], "updated": attempts[-1]["time"], "attempts": attempts}
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
@@ -317,7 +333,7 @@ def _copy_plan(seed: int, learners: int, exercises: list[Exercise], problems: di
     rng = random.Random(f"{seed}:copies")
     troubled = {s for who in problems.values() for s in who}
     clean = [f"learner-{i + 1:04d}" for i in range(learners) if f"learner-{i + 1:04d}" not in troubled]
-    if len(clean) < 2:
+    if len(clean) < 2 or not exercises:  # conversations are replayed, not copied
         return []
     copies: list[dict] = []
     used: set[tuple[str, str]] = set()  # (learner, exercise) already in a copy: no chains
@@ -363,7 +379,7 @@ def build_cohort(
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(f"「{out}」はすでにあり、空ではありません。上書きはしないので、新しいフォルダ名を指定してください。")
-    registered = sorted({e.assignment for e in all_exercises().values()})
+    registered = graded_assignments()
     chosen = list(dict.fromkeys(assignments)) if assignments else registered
     unknown = [a for a in chosen if a not in registered]
     if unknown:
@@ -408,6 +424,8 @@ def build_cohort(
                 if problems["no_answer"].get(learner.id) == assignment and len(entries) == 0:
                     continue  # the first exercise of this assignment left unanswered
                 entries[exercise.id] = entry
+            for conversation in conversations_for(assignment):
+                entries[conversation.id] = conversation_history(rng, learner, conversation, opened)
             _write_submission(folder / assignment, assignment, entries, problems, learner.id, out, link_notebooks)
     manifest = {
         "generator": "python -m graders demo-cohort",
@@ -458,6 +476,7 @@ def demo_course(learners: int = 40, seed: int = 0, course_dir: str | os.PathLike
     package = Path(__file__).resolve().parents[1]
     inputs = [Path(__file__), package / "cohort" / "fragments.toml", package / "learner" / "exercises.toml"]
     inputs += sorted((package / "checker" / "scenarios").glob("*.toml"))
+    inputs += sorted((package / "roleplay" / "dialogues").glob("*.toml"))
     inputs += sorted(course.glob("exercises/*/*.ipynb")) + sorted(course.glob("solutions/*/*.ipynb"))
     for path in inputs:
         digest.update(path.name.encode())

@@ -25,7 +25,9 @@ import pandas as pd
 from ..learner import answers
 from .grade import COLUMNS, GRADED, PROBLEMS, criterion_title, grade, iter_submissions, select_assignments, student_ids
 from ..checker.errors import InputError
-from ..learner.exercises import for_assignment, get_exercise
+from ..learner.exercises import conversations_for, for_assignment, get_exercise
+from ..roleplay.dialogue import ENDING_KINDS
+from . import conversations
 from ..checker.scenarios import get_scenario
 
 # Thresholds for "needs help" (each one's reason beside it).
@@ -60,6 +62,10 @@ TITLES = {
     "student_b": "受講者B",
     "text_a": "回答A",
     "text_b": "回答B",
+    "dialogue": "会話",
+    "kind": "結末の種類",
+    "state": "失った場面",
+    "of": "失った会話",
 }
 
 
@@ -147,6 +153,49 @@ def final_texts(course_dir: str | os.PathLike, assignments: list[str] | None = N
             if isinstance(text, str) and text.strip():
                 records.append({"student_id": sub.student, "exercise": exercise.id, "text": text.strip()})
     return pd.DataFrame(records, columns=["student_id", "exercise", "text"])
+
+
+def ending_frame(course_dir: str | os.PathLike, assignments: list[str] | None = None) -> pd.DataFrame:
+    """One row per saved conversation, replayed: student_id, exercise, dialogue, ending (id),
+    kind (resolved / lost / rule_broken / unfinished), title, state (where the last turn was
+    said: where a lost conversation was lost), turns, trust."""
+    records = []
+    for sub, stored in _readable_answers(course_dir, assignments):
+        for exercise in conversations_for(sub.assignment):
+            turns, _ = conversations.saved_turns(stored.get(exercise.id), exercise)
+            if not turns:
+                continue
+            try:
+                c = conversations.replay(exercise, turns).conversation
+            except InputError:
+                continue
+            ending = c.ending
+            records.append({
+                "student_id": sub.student, "exercise": exercise.id, "dialogue": exercise.dialogue,
+                "ending": ending.id if ending else "", "kind": ending.kind if ending else "unfinished",
+                "title": ending.title if ending else "（会話の途中）",
+                "state": c.turns[-1].state if c.turns else c.state, "turns": len(c.turns), "trust": c.trust,
+            })
+    return pd.DataFrame(records, columns=["student_id", "exercise", "dialogue", "ending", "kind", "title", "state", "turns", "trust"])
+
+
+def endings_table(endings: pd.DataFrame) -> pd.DataFrame:
+    """How the conversations of each dialogue ended: count and share per ending."""
+    table = endings.groupby(["dialogue", "kind", "title"], sort=True).size().rename("count").reset_index()
+    table["share"] = table["count"] / table.groupby("dialogue")["count"].transform("sum")
+    table["kind"] = table["kind"].map(lambda k: ENDING_KINDS.get(k, "途中"))
+    return table
+
+
+def lost_states(endings: pd.DataFrame) -> pd.DataFrame:
+    """Per dialogue, the state in which most conversations were lost (or a rule broken):
+    dialogue, state, count, of (all lost conversations of that dialogue), share."""
+    lost = endings[endings["kind"].isin(["lost", "rule_broken"])]
+    counts = lost.groupby(["dialogue", "state"]).size().rename("count").reset_index()
+    counts["of"] = counts.groupby("dialogue")["count"].transform("sum")
+    counts["share"] = counts["count"] / counts["of"]
+    top = counts.sort_values(["dialogue", "count", "state"], ascending=[True, False, True]).groupby("dialogue").head(1)
+    return top.reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- tables
