@@ -8,7 +8,7 @@ writes whichever file of a pair was edited last into the other, keeping cell ids
 notebook changes only where its lesson was edited. This script adds the one thing jupytext
 does not do: two cells every lesson shares are written here once, not in each lesson.
 The first code cell (the imports) is asked for with the cell option `setup: true`; its
-names come from graders.learner.lesson.__all__, spelled out (no star import). The last
+names come from graders.lesson.__all__, spelled out (no star import). The last
 cell (「次へ」) is asked for with a Markdown cell whose metadata names its assignment:
 
     +++ {"next_steps": {"assignment": "01-apology-order", "next": "02-asking-reason"}}
@@ -60,10 +60,10 @@ def next_steps(assignment: str, next: tuple[str, str] | None = None) -> str:
 
 def setup_source() -> str:
     """The text of every lesson's first code cell: the names lessons use, imported by name."""
-    from graders.learner import lesson
+    from graders import lesson
 
     names = textwrap.fill(", ".join(sorted(lesson.__all__, key=str.casefold)), width=88, initial_indent="    ", subsequent_indent="    ")
-    return f"# 最初にこのセルを実行してください（Shift + Enter）。\nfrom graders.learner.lesson import (\n{names},\n)"
+    return f"# 最初にこのセルを実行してください（Shift + Enter）。\nfrom graders.lesson import (\n{names},\n)"
 
 
 def sources() -> list[Path]:

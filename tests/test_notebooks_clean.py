@@ -27,6 +27,7 @@ LESSONS = [
     "04-customer-needs",
     "05-apology-letter",
     "06-mixed-practice",
+    "07-roleplay",
 ]
 # [text](target) in Markdown, and href="target" in HTML written inside Markdown cells.
 LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|href=\"([^\"]+)\"")
