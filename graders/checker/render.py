@@ -316,7 +316,22 @@ def status_html(message: str, level: str = "info") -> str:
     )
 
 
+FORM_HINT = (
+    "ここにあった書き直しフォームは、いまは動いていません（カーネルを再起動したか、ノートブックを開き直したため）。"
+    "このセルを実行すると、保存した返信が入ったフォームがもう一度表示されます。"
+)
+
+
+def form_hint_html() -> str:
+    """Shown above a rewrite form: hidden by its own style while the form below it is
+    live, visible wherever the form is gone or cannot be displayed."""
+    rule = ".jp-OutputArea-child:has(.outai-form-hint):has(+ .jp-OutputArea-child .outai-form){display:none}"
+    return f'<div class="outai-form-hint">{notice_html(FORM_HINT, "info")}</div><style>{rule}</style>'
+
+
 __all__ = [
+    "FORM_HINT",
+    "form_hint_html",
     "ACT_COLOURS",
     "act_name",
     "criteria_html",
