@@ -35,7 +35,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from ..learner import answers
-from .grade_cells import MissingAnswer, answer_for
+from .grade_cells import GradeFailure, MissingAnswer, answer_for
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Shorter hidden lines (")", "else:") reveal nothing and would blank innocent output.
@@ -103,8 +103,10 @@ class RedactHiddenTests(NbGraderPreprocessor):
         elif output.output_type == "error":
             output.evalue = self._redact_text(output.evalue)
             if in_hidden_cell:
-                # The frames quote the hidden code; the message is what the learner needs.
-                output.traceback = [f"{output.ename}: {output.evalue}"]
+                # The frames quote the hidden code; the message is what the learner needs
+                # (a GradeFailure's message is its own ✗ block, shown without its class name).
+                own = output.ename in (GradeFailure.__name__, MissingAnswer.__name__)
+                output.traceback = output.evalue.splitlines() if own else [f"{output.ename}: {output.evalue}"]
             else:
                 output.traceback = [self._redact_text(line) for line in output.traceback]
 
