@@ -87,11 +87,13 @@ def test_make_lab_starts_as_this_user_and_says_how_to_reach_it(clone):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}?token={token}", timeout=30) as response:
                 return json.loads(response.read())
 
-        # The course's settings reach this JupyterLab: Japanese, and no news pop-up.
-        locale = get("/lab/api/settings/@jupyterlab/translation-extension:plugin")
-        assert locale["settings"]["locale"] == "ja_JP"
-        notification = get("/lab/api/settings/@jupyterlab/apputils-extension:notification")
-        assert notification["settings"]["fetchNews"] == "false"
+        # The course's settings reach this JupyterLab (overrides.json becomes the schema's
+        # defaults): Japanese, and no news pop-up.
+        def default(plugin: str, key: str):
+            return get(f"/lab/api/settings/{plugin}")["schema"]["properties"][key]["default"]
+
+        assert default("@jupyterlab/translation-extension:plugin", "locale") == "ja_JP"
+        assert default("@jupyterlab/apputils-extension:notification", "fetchNews") == "false"
         assert "ja_JP" in get("/lab/api/translations")["data"]
     finally:
         os.killpg(lab.pid, signal.SIGTERM)  # make and the jupyter it started, by our own process group
