@@ -109,7 +109,7 @@ def test_two_tabs_on_one_exercise_keep_both_replies_and_both_say_so(lab: LabPage
     assert lab.dialogs == []
 
 
-def test_reopening_after_a_restart_shows_a_hint_and_no_stale_grades(lab: LabPage, fresh_copy):
+def test_reopening_after_a_restart_shows_a_hint_and_no_stale_grades(lab: LabPage, fresh_copy, artifacts_dir):
     folder = fresh_copy(RELEASE)
     path = folder / NOTEBOOK
     lab.open_notebook(path)
@@ -141,6 +141,7 @@ def test_reopening_after_a_restart_shows_a_hint_and_no_stale_grades(lab: LabPage
     form_cell = lab.code_cell("RewriteForm(")
     expect(form_cell.locator(".outai-hint-short")).to_be_visible()
     expect(form_cell.locator(".outai-hint-short")).to_have_text(FORM_HINT_SHORT)
+    form_cell.screenshot(path=str(artifacts_dir / "form-after-restart.png"))
 
     # Reopen: the hint again, never "model not found", and no ✓ from the earlier answer.
     lab.server.shutdown_kernels()
@@ -148,6 +149,7 @@ def test_reopening_after_a_restart_shows_a_hint_and_no_stale_grades(lab: LabPage
     hint = lab.code_cell("RewriteForm(").locator(".outai-hint-full")
     expect(hint).to_be_visible(timeout=UI_TIMEOUT)
     expect(hint).to_contain_text(FORM_HINT)
+    lab.code_cell("RewriteForm(").screenshot(path=str(artifacts_dir / "form-after-reopening.png"))
     expect(lab.notebook).not_to_contain_text("model not found")
     expect(lab.notebook.locator(".jp-OutputArea-output", has_text="✓")).to_have_count(0)
 
