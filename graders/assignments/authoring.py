@@ -63,10 +63,20 @@ def _markdown(grade_id: str, text: str) -> NotebookNode:
     return cell
 
 
-def _code(grade_id: str, source: str, **nbgrader) -> NotebookNode:
-    cell = nbformat.v4.new_code_cell(source.strip(), metadata=_nbgrader(grade_id, **nbgrader))
+def _code(grade_id: str, source: str, tags: list[str] | None = None, **nbgrader) -> NotebookNode:
+    metadata = _nbgrader(grade_id, **nbgrader)
+    if tags:
+        metadata["tags"] = tags
+    cell = nbformat.v4.new_code_cell(source.strip(), metadata=metadata)
     cell.id = grade_id
     return cell
+
+
+# JupyterLab's Run All goes on past a failing cell with this tag, so every form shows and
+# every ✗ is visible at once; nbgrader still scores the cell by its error (it runs with
+# allow_errors). scripts/run-nbval.sh drops the tag, so nbval still fails a solution
+# whose grade cell fails.
+GRADE_CELL_TAGS = ["raises-exception"]
 
 
 def _quote(text: str) -> str:
@@ -95,7 +105,8 @@ def intro_cell(assignment: Assignment, exercises: list[Exercise]) -> NotebookNod
    書いた返信は自動で `answers.json`（このノートブックと同じフォルダ）に保存され、採点にはこの保存内容が使われます。
 3. フォームが表示されない環境（VS Code、ターミナルなど）では、回答セルの `\"\"\"` と `\"\"\"` の間に返信を書いて実行します。
 4. 採点のセル（🔒）は、観点ごとに一つずつあります。実行すると、その観点を満たしていれば ✓、足りなければ ✗ と理由が表示されます。
-5. 提出の前に、メニューの「Kernel → Restart Kernel and Run All Cells」ですべてのセルを上から実行し、✗ が残っていないか確かめましょう。
+5. 提出の前に、メニューの「カーネル → カーネルを再起動してすべてのセルを実行…」ですべてのセルを上から実行し、
+   ✗ が残っていないか確かめましょう。まだ足りない観点があっても最後まで実行され、採点のセルごとに ✗ と直し方が表示されます。
 
 採点では、観点ごとの点数のほかに、返信が形だけのものになっていないかを確かめる非公開のチェックがあります。
 お客様に実際に送るつもりで、自分の言葉で書きましょう。
@@ -174,7 +185,7 @@ from graders.assignments.grade_cells import assert_criterion
 
 assert_criterion("{exercise.id}", "{criterion_id}", fallback={answer_variable(exercise)})
 """
-    return _code(f"q{exercise.number}-{criterion_id}", source, grade=True, locked=True, points=points)
+    return _code(f"q{exercise.number}-{criterion_id}", source, GRADE_CELL_TAGS, grade=True, locked=True, points=points)
 
 
 def genuine_cell(exercise: Exercise) -> NotebookNode:
@@ -187,7 +198,7 @@ from graders.assignments.grade_cells import assert_genuine
 assert_genuine("{exercise.id}", fallback={answer_variable(exercise)})
 ### END HIDDEN TESTS
 """
-    return _code(f"q{exercise.number}-genuine", source, grade=True, locked=True, points=points)
+    return _code(f"q{exercise.number}-genuine", source, GRADE_CELL_TAGS, grade=True, locked=True, points=points)
 
 
 # --- conversation exercises (graders/roleplay) ------------------------------------------------

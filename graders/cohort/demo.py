@@ -10,6 +10,8 @@ model answer): strong learners apologise first, ask the reason and offer an alte
 weak ones explain first, refuse flatly, deny the customer or promise what the rules
 forbid. A few learners copy another's answer, and a few files are broken the ways real
 ones are (missing, empty, Shift_JIS, truncated; a student folder with no assignment).
+One learner adds a cell that patches the checker inside the kernel (TAMPER_CELL), so that
+nbgrader autograde gives full marks and `tamper-check` has a mismatch to report.
 What was injected is listed in DIR/demo-cohort.json, so tests and the report can check it.
 
 Each learner draws from their own random stream (seeded by seed and student id), so the
@@ -58,6 +60,12 @@ PROBLEM_SHARES = {"missing_file": 0.015, "empty_file": 0.01, "not_utf8": 0.01, "
 NOT_SUBMITTED_SHARE = 0.03  # a learner skips one assignment
 NO_ANSWER_SHARE = 0.03  # a learner leaves one exercise unanswered
 COPY_SHARE = 0.05  # a learner copies someone's final answer for one exercise
+# What a learner who games autograde adds after the first answer cell (from MIN_FOR_PROBLEMS on).
+TAMPER_CELL = """# 採点を通すためのセル
+import graders.assignments.grade_cells
+graders.assignments.grade_cells.assert_criterion = lambda *args, **kwargs: None
+graders.assignments.grade_cells.assert_genuine = lambda *args, **kwargs: None
+"""
 
 # What each criterion wants present (good) and absent (bad), by act kind.
 GOOD_KINDS = {
@@ -347,6 +355,26 @@ def _copy_plan(seed: int, learners: int, exercises: list[Exercise], problems: di
     return copies
 
 
+def _tamper_plan(learners: int, assignments: list[str], problems: dict, copies: list[dict]) -> dict[str, str]:
+    """The one learner who patches the checker: the last one with intact files and no copy."""
+    if learners < MIN_FOR_PROBLEMS:
+        return {}
+    busy = {s for who in problems.values() for s in who} | {c[k] for c in copies for k in ("from", "to")}
+    clean = [f"learner-{i + 1:04d}" for i in range(learners) if f"learner-{i + 1:04d}" not in busy]
+    return {clean[-1]: assignments[0]} if clean else {}
+
+
+def _add_tamper_cell(notebook: Path) -> None:
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    first_answer = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("-answer"))
+    cell = nbformat.v4.new_code_cell(TAMPER_CELL)
+    cell.id = "tamper"
+    nb.cells.insert(first_answer + 1, cell)
+    nbformat.write(nb, notebook)
+
+
 def _broken_bytes(kind: str, entries: dict) -> bytes | None:
     """answers.json as a real broken file looks; None means no file at all."""
     payload = json.dumps({"version": answers.VERSION, "answers": entries}, ensure_ascii=False, indent=1)
@@ -393,6 +421,7 @@ def build_cohort(
 
     problems = _problem_plan(seed, learners, chosen)
     copies = _copy_plan(seed, learners, exercises, problems)
+    tampered = _tamper_plan(learners, chosen, problems, copies)
     copied_into = {(c["to"], c["exercise"]): c for c in copies}
     sources = {(c["from"], c["exercise"]) for c in copies}
     final_texts: dict[tuple[str, str], str] = {}  # only the few answers someone copies
@@ -427,6 +456,8 @@ def build_cohort(
             for conversation in conversations_for(assignment):
                 entries[conversation.id] = conversation_history(rng, learner, conversation, opened)
             _write_submission(folder / assignment, assignment, entries, problems, learner.id, out, link_notebooks)
+            if tampered.get(learner.id) == assignment:
+                _add_tamper_cell(folder / assignment / f"{assignment}.ipynb")
     manifest = {
         "generator": "python -m graders demo-cohort",
         "seed": seed,
@@ -434,6 +465,7 @@ def build_cohort(
         "assignments": chosen,
         "problems": {kind: [[s, a] for s, a in sorted(who.items())] for kind, who in problems.items()},
         "copies": copies,
+        "tampered": [[s, a] for s, a in tampered.items()],
     }
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return manifest
