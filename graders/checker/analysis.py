@@ -112,6 +112,44 @@ class _Word(NamedTuple):
     space: bool  # Sudachi's 空白
     may_end: bool  # may end a sentence by itself (see _ends_by_form)
     flagged: bool  # space or may_end: worth a closer look
+    tag: str  # one character naming its part of speech (see POS_TAGS)
+
+
+# Parts of speech as rules' patterns can name them: each word gets one tag character (from
+# Unicode's private use area, so never part of a form) for its finest class listed here.
+# name -> (tag, what Sudachi's POS starts with). Broader classes (noun) are unions of these.
+POS_TAGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "verbal_noun": ("\ue001", ("名詞", "普通名詞", "サ変可能")),
+    "na_noun": ("\ue002", ("名詞", "普通名詞", "サ変形状詞可能")),
+    "common_noun": ("\ue003", ("名詞", "普通名詞")),
+    "proper_noun": ("\ue004", ("名詞", "固有名詞")),
+    "number": ("\ue005", ("名詞", "数詞")),
+    "pronoun": ("\ue006", ("代名詞",)),
+    "verb": ("\ue007", ("動詞",)),
+    "adjective": ("\ue008", ("形容詞",)),
+    "na_adjective": ("\ue009", ("形状詞",)),
+    "adverb": ("\ue00a", ("副詞",)),
+    "particle": ("\ue00b", ("助詞",)),
+    "auxiliary": ("\ue00c", ("助動詞",)),
+    "prefix": ("\ue00d", ("接頭辞",)),
+    "suffix": ("\ue00e", ("接尾辞",)),
+    "conjunction": ("\ue00f", ("接続詞",)),
+    "adnominal": ("\ue010", ("連体詞",)),
+    "interjection": ("\ue011", ("感動詞",)),
+    "symbol": ("\ue012", ("補助記号",)),
+}
+OTHER_TAG = "\ue013"  # 記号, 空白 and anything else
+TAG_RANGE = "\ue001-\ue013"  # every tag, as a regex class range
+TAG_NAMES = {tag: name for name, (tag, _) in POS_TAGS.items()} | {OTHER_TAG: "other"}
+
+
+@functools.cache
+def pos_tag(pos: tuple[str, ...]) -> str:
+    """The tag character of the finest POS_TAGS class ``pos`` falls in (first listed wins)."""
+    for tag, prefix in POS_TAGS.values():
+        if pos[: len(prefix)] == prefix:
+            return tag
+    return OTHER_TAG
 
 
 # Word id -> _Word, filled as words are met. A word id fixes a dictionary word's forms
@@ -127,7 +165,7 @@ def _word(morpheme) -> _Word:
     dictionary = morpheme.dictionary_form()
     space = pos[0] == "空白"
     may_end = _ends_by_form(pos, dictionary)
-    word = _Word(VARIANTS.get(normalized, normalized), dictionary, pos, space, may_end, space or may_end)
+    word = _Word(VARIANTS.get(normalized, normalized), dictionary, pos, space, may_end, space or may_end, pos_tag(pos))
     if not morpheme.is_oov():
         if len(_WORDS) >= _MAX_WORDS:
             _WORDS.clear()
@@ -156,7 +194,7 @@ class _Tokens(Sequence[Token]):
         found = cls(text)
         found.given = tokens
         found.ends = [tok.end for tok in tokens]
-        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False) for tok in tokens]
+        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False, pos_tag(tok.pos)) for tok in tokens]
         found.spaces = [i for i, tok in enumerate(tokens) if tok.is_space]
         found.marks = [i for i, tok in enumerate(tokens) if _may_end(tok)]
         return found
@@ -235,6 +273,7 @@ def tokenize(text: str) -> list[Token]:
 # ---------------------------------------------------------------- sentences
 
 _NORMALIZED = itemgetter(0)  # _Word.normalized, read the fast way
+_TAG = itemgetter(6)  # _Word.tag
 
 
 class Sentence:
@@ -267,6 +306,15 @@ class Sentence:
         if type(index) is range:
             return list(map(_NORMALIZED, words[index.start : index.stop]))
         return [words[i].normalized for i in index]
+
+    def tags(self) -> list[str]:
+        """The POS tag character of each token (see POS_TAGS)."""
+        if self._tokens is not None:
+            return [pos_tag(tok.pos) for tok in self._tokens]
+        words, index = self._source.words, self._index
+        if type(index) is range:
+            return list(map(_TAG, words[index.start : index.stop]))
+        return [words[i].tag for i in index]
 
     def span_of(self, first: int, last: int) -> tuple[int, int]:
         """The character span from the start of token ``first`` to the end of token ``last``."""
@@ -306,8 +354,8 @@ def _ends_politely(word: _Word | Token, surface: str, prev: _Word | Token | None
 
 
 # Formal nouns that keigo attaches to a polite ending (おかけしましたことを, ご連絡しましたとおり,
-# ございましたため): the sentence goes on.
-_FORMAL_NOUNS = {"こと", "事", "とおり", "通り", "ため", "為", "上", "うえ", "件", "旨", "段", "際", "次第"}
+# ございましたため, 調べましたところ): the sentence goes on.
+_FORMAL_NOUNS = {"こと", "事", "とおり", "通り", "ため", "為", "上", "うえ", "件", "旨", "段", "際", "次第", "ところ", "所"}
 
 
 def _continues(word: _Word | Token, surface: str) -> bool:

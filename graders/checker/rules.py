@@ -7,6 +7,15 @@ to character offsets in the original text. Write negation as a lookahead inside 
 pattern, or list it under ``exclude``: a rule does not fire in a sentence that any of its
 ``exclude`` patterns match. ``python -m graders tokens TEXT`` prints the stream.
 
+Two things name constructions instead of spelling them out:
+
+- ``{name}`` stands for a *fragment* from rules/fragments.toml (a causal connective, a
+  humble action form, a polite question ending…), itself a pattern; it may use others.
+- ``<class>`` stands for one token of a part of speech (``<noun>``, ``<verb>``,
+  ``<verbal_noun>``…; see POS_CLASSES). A rule that uses one is matched against the
+  *tagged* stream, where each form is followed by its tag character (analysis.POS_TAGS):
+  its literal spaces are read as "tag, space", so it is written like any other rule.
+
 Every rule carries examples: ``match`` (text and the span it must find) and ``no_match``
 (texts it must not fire on). tests/test_rules.py runs them all.
 """
@@ -21,7 +30,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Callable, Iterator
 
-from .analysis import Sentence, analyse
+from .analysis import OTHER_TAG, POS_TAGS, TAG_NAMES, TAG_RANGE, Sentence, analyse
 
 ACT_KINDS = (
     "apology",
@@ -40,8 +49,84 @@ ACT_KINDS = (
 )
 
 
-def _pinned(pattern: str) -> str:
-    # (?<![^ ]) / (?![^ ]) pin both ends of a match to token boundaries.
+# Part-of-speech classes a pattern can name as <class>: each is a set of analysis.POS_TAGS.
+POS_CLASSES: dict[str, frozenset[str]] = {name: frozenset([tag]) for name, (tag, _) in POS_TAGS.items()} | {
+    "noun": frozenset(POS_TAGS[n][0] for n in ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number")),
+    "content": frozenset(POS_TAGS[n][0] for n in ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number", "pronoun", "verb", "adjective", "na_adjective", "adverb")),
+    "other": frozenset([OTHER_TAG]),
+}
+
+_REFERENCE = re.compile(r"\{([a-z_]+)\}")
+_CLASS_NAME = re.compile(r"<([a-z_]+)>")
+
+
+@functools.cache
+def fragments() -> dict[str, str]:
+    """Named fragments (rules/fragments.toml, table ``[fragment]``): name -> pattern."""
+    text = (resources.files(__package__) / "rules" / "fragments.toml").read_text(encoding="utf-8")
+    return dict(tomllib.loads(text).get("fragment", {}))
+
+
+def expand(pattern: str, _seen: tuple[str, ...] = ()) -> str:
+    """``pattern`` with every ``{name}`` replaced by its fragment, as a group."""
+
+    def fragment(m: re.Match) -> str:
+        name = m.group(1)
+        table = fragments()
+        if name not in table:
+            raise ValueError(f"unknown fragment {{{name}}} (rules/fragments.toml)")
+        if name in _seen:
+            raise ValueError(f"fragment {{{name}}} refers to itself")
+        return f"(?:{expand(table[name], _seen + (name,))})"
+
+    return _REFERENCE.sub(fragment, pattern)
+
+
+def uses_pos(pattern: str) -> bool:
+    """Whether an expanded pattern names a part of speech (<class>, not (?<! or (?P<)."""
+    return any(pattern[m.start() - 1 : m.start()] not in ("?", "P") for m in _CLASS_NAME.finditer(pattern))
+
+
+def _for_tags(pattern: str) -> str:
+    """An expanded pattern rewritten for the tagged stream: a literal space is "tag, space",
+    ``$`` may follow a tag, and ``<class>`` is a whole form whose tag is in the class."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif c == "[":  # a character class is kept as it is
+            j = i + 1 + (pattern[i + 1 : i + 2] == "^")
+            j += pattern[j : j + 1] == "]"
+            while pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            out.append(pattern[i : j + 1])
+            i = j + 1
+        elif c == " ":
+            out.append(f"[{TAG_RANGE}] ")
+            i += 1
+        elif c == "$":
+            out.append(f"[{TAG_RANGE}]?$")
+            i += 1
+        elif c == "<" and pattern[i - 1 : i] not in ("?", "P") and (m := _CLASS_NAME.match(pattern, i)):
+            name = m.group(1)
+            if name not in POS_CLASSES:
+                raise ValueError(f"unknown part of speech <{name}> (known: {', '.join(sorted(POS_CLASSES))})")
+            tags = "".join(sorted(POS_CLASSES[name]))
+            out.append(f"[^ {TAG_RANGE}]+(?=[{tags}])")
+            i = m.end()
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _pinned(pattern: str, tagged: bool = False) -> str:
+    # (?<![^ ]) / (?![^ ]) pin both ends of a match to token boundaries (after the tag, if tagged).
+    if tagged:
+        return rf"(?<![^ ])(?:{_for_tags(pattern)})[{TAG_RANGE}]?(?![^ ])"
     return rf"(?<![^ ])(?:{pattern})(?![^ ])"
 
 
@@ -73,10 +158,20 @@ class Rule:
     label: str = ""  # short Japanese name, for scenario alternatives and promises
 
     @functools.cached_property
+    def _expanded(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Patterns and exclude patterns with their fragments filled in."""
+        return tuple(map(expand, self.patterns)), tuple(map(expand, self.exclude))
+
+    @functools.cached_property
+    def tagged(self) -> bool:
+        """Whether the rule names a part of speech: then it reads the tagged stream."""
+        return any(map(uses_pos, self._expanded[0] + self._expanded[1]))
+
+    @functools.cached_property
     def _parsed(self) -> tuple:
         """Each pattern, pinned, as the regex parser reads it: read once, both to compile
         it and to find the literals it needs (see rule_needs)."""
-        return tuple(_parse(_pinned(p)) for p in self.patterns)
+        return tuple(_parse(_pinned(p, self.tagged)) for p in self._expanded[0])
 
     @functools.cached_property
     def _compiled(self) -> tuple[re.Pattern, ...]:
@@ -84,7 +179,7 @@ class Rule:
 
     @functools.cached_property
     def _excluded(self) -> tuple[re.Pattern, ...]:
-        return tuple(re.compile(_pinned(p)) for p in self.exclude)
+        return tuple(re.compile(_pinned(p, self.tagged)) for p in self._expanded[1])
 
     @functools.cached_property
     def needs(self):
@@ -102,6 +197,8 @@ class Rule:
             self._compiled, self._excluded
         except re.error as e:
             raise ValueError(f"rule {self.id}: bad pattern: {e}") from None
+        except ValueError as e:
+            raise ValueError(f"rule {self.id}: {e}") from None
 
     @property
     def must_match(self) -> list[Example]:
@@ -118,12 +215,12 @@ class Rule:
 
 def _spans(rule: Rule, patterns, stream: "Stream") -> list[tuple[int, int]]:
     """Spans where ``patterns`` (some of ``rule``'s) match, unless an exclude vetoes the sentence."""
-    text = stream.text
+    text = stream.tagged if rule.tagged else stream.text
     found = [m.span() for pattern in patterns for m in pattern.finditer(text)]
     # The veto is looked for only when there is something to veto: most sentences have not.
     if not found or (rule._excluded and any(p.search(text) for p in rule._excluded)):
         return []
-    return [stream.span(start, end) for start, end in found if end > start]
+    return [stream.span(start, end, rule.tagged) for start, end in found if end > start]
 
 
 class Stream:
@@ -136,13 +233,27 @@ class Stream:
     ``text.split(" ")``: a literal without spaces is in ``text`` only inside one of them.
     """
 
-    __slots__ = ("text", "sentence", "starts", "pieces")
+    __slots__ = ("text", "sentence", "starts", "pieces", "_tagged")
 
     def __init__(self, text: str, sentence: Sentence, starts: tuple[int, ...] | None = None, pieces: list[str] | None = None):
         self.text = text
         self.sentence = sentence
         self.starts = starts
         self.pieces = text.split(" ") if pieces is None else pieces
+        self._tagged: str | None = None
+
+    @property
+    def tagged(self) -> str:
+        """The stream with each form followed by its POS tag (what rules naming a part of
+        speech read); a form's spaces are "_" here too, so token i follows i spaces."""
+        if self._tagged is None:
+            forms = self.pieces if self.starts is None else [tok.normalized.replace(" ", "_") or tok.surface for tok in self.sentence.tokens]
+            self._tagged = " ".join(map(str.__add__, forms, self.sentence.tags()))
+        return self._tagged
+
+    def readable(self) -> str:
+        """The tagged stream for people: each form with its POS class (``原因/common_noun``)."""
+        return " ".join(piece[:-1] + "/" + TAG_NAMES[piece[-1]] for piece in self.tagged.split(" "))
 
     @classmethod
     def of(cls, sentence: Sentence) -> "Stream":
@@ -158,9 +269,13 @@ class Stream:
             pos += len(form) + 1
         return cls(" ".join(parts), sentence, tuple(starts))
 
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The character span in the original text of the tokens ``text[start:end]`` covers."""
-        if self.starts is None:
+    def span(self, start: int, end: int, tagged: bool = False) -> tuple[int, int]:
+        """The character span in the original text of the tokens ``text[start:end]`` (or
+        ``tagged[start:end]``) covers."""
+        if tagged:
+            first = self.tagged.count(" ", 0, start)
+            last = self.tagged.count(" ", 0, end - 1)
+        elif self.starts is None:
             first = self.text.count(" ", 0, start)
             last = self.text.count(" ", 0, end - 1)
         else:
@@ -185,6 +300,7 @@ except ImportError:  # pragma: no cover (Python < 3.11 names)
     _sre = _sre_parse = _sre_compile = None
 
 _Needs = list[frozenset[str]]  # every set must have one of its literals in the stream
+_TAG_CHAR = re.compile(f"[{TAG_RANGE}]")
 
 
 def _needs(items) -> _Needs:
@@ -220,7 +336,8 @@ def _needs(items) -> _Needs:
         # Anything else (negative lookarounds, classes, anchors, references) needs nothing.
     if run:
         needs.append(frozenset([run]))
-    return [n for n in needs if all(lit.strip() for lit in n)]  # a lone space is no filter
+    # A lone space is no filter; a POS tag is in the tagged stream only, never the plain one.
+    return [n for n in needs if all(lit.strip() and not _TAG_CHAR.search(lit) for lit in n)]
 
 
 def _selectivity(literals: frozenset[str]) -> int:
@@ -399,13 +516,14 @@ class RuleIndex:
     def matches(self, stream: Stream) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) wherever a rule fires in the sentence: the spans of
         ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
-        text = stream.text
         found: list[tuple[Rule, int, int]] = []
         for rule, pattern in self._tried(stream):
+            tagged = rule.tagged
+            text = stream.tagged if tagged else stream.text
             spans = [m.span() for m in pattern.finditer(text)]
             # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
             if spans and not (rule._excluded and any(p.search(text) for p in rule._excluded)):
-                found += [(rule, *stream.span(start, end)) for start, end in spans if end > start]
+                found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
         return found
 
 
@@ -435,7 +553,7 @@ def builtin_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     folder = resources.files(__package__) / "rules"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
+        if entry.name.endswith(".toml") and entry.name != "fragments.toml":
             data = tomllib.loads(entry.read_text(encoding="utf-8"))
             rules.extend(rule_from_table(t) for t in data.get("rule", []))
     for rule in rules:
@@ -454,4 +572,4 @@ def spans_of(rule: Rule, text: str) -> list[tuple[int, int]]:
     return found
 
 
-__all__ = ["ACT_KINDS", "Example", "Rule", "RuleIndex", "Stream", "builtin_rules", "rule_from_table", "spans_of"]
+__all__ = ["ACT_KINDS", "POS_CLASSES", "Example", "Rule", "RuleIndex", "Stream", "builtin_rules", "expand", "fragments", "rule_from_table", "spans_of"]
