@@ -90,3 +90,9 @@ def test_the_prefilter_tries_tagged_rules_where_they_match():
         assert bool(index.matches(stream)) is expected, text
         assert bool(list(rule.finditer(stream))) is expected, text
 
+
+
+def test_builtin_rules_use_the_language():
+    patterns = [p for r in builtin_rules() for p in r.patterns]
+    assert any(re.search(r"\{[a-z_]+\}", p) for p in patterns)
+    assert any(r.tagged for r in builtin_rules())
