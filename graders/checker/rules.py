@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -57,7 +58,20 @@ POS_CLASSES: dict[str, frozenset[str]] = {name: frozenset([tag]) for name, (tag,
 }
 
 _REFERENCE = re.compile(r"\{([a-z_]+)\}")
-_CLASS_NAME = re.compile(r"<([a-z_]+)>")
+_CLASS_NAME = re.compile(r"<([a-z_|]+)>")  # <noun>, or several in one token test: <noun|verb>
+
+
+def _tags_of(names: str) -> frozenset[str]:
+    """The tags of ``<a|b|…>``: the union of the named classes."""
+    unknown = [n for n in names.split("|") if n not in POS_CLASSES]
+    if unknown:
+        raise ValueError(f"unknown part of speech <{unknown[0]}> (known: {', '.join(sorted(POS_CLASSES))})")
+    return frozenset().union(*(POS_CLASSES[n] for n in names.split("|")))
+
+
+def _any_token(pattern: str) -> str:
+    """An expanded pattern with each ``<class>`` read as any token (for the prefilter)."""
+    return _CLASS_NAME.sub(lambda m: m.group(0) if pattern[m.start() - 1 : m.start()] in ("?", "P") else "[^ ]+", pattern)
 
 
 @functools.cache
@@ -111,10 +125,7 @@ def _for_tags(pattern: str) -> str:
             out.append(f"[{TAG_RANGE}]?$")
             i += 1
         elif c == "<" and pattern[i - 1 : i] not in ("?", "P") and (m := _CLASS_NAME.match(pattern, i)):
-            name = m.group(1)
-            if name not in POS_CLASSES:
-                raise ValueError(f"unknown part of speech <{name}> (known: {', '.join(sorted(POS_CLASSES))})")
-            tags = "".join(sorted(POS_CLASSES[name]))
+            tags = "".join(sorted(_tags_of(m.group(1))))
             out.append(f"[^ {TAG_RANGE}]+(?=[{tags}])")
             i = m.end()
         else:
@@ -172,6 +183,15 @@ class Rule:
         """Each pattern, pinned, as the regex parser reads it: read once, both to compile
         it and to find the literals it needs (see rule_needs)."""
         return tuple(_parse(_pinned(p, self.tagged)) for p in self._expanded[0])
+
+    @functools.cached_property
+    def _plain_parsed(self) -> tuple:
+        """What the prefilter reads: for a tagged rule, each pattern with its parts of speech
+        read as any token, over the plain stream. Its literals (``ます て`` across a space) are
+        in the plain stream whenever the tagged pattern matches the tagged one."""
+        if not self.tagged:
+            return self._parsed
+        return tuple(_parse(_pinned(_any_token(p))) for p in self._expanded[0])
 
     @functools.cached_property
     def _compiled(self) -> tuple[re.Pattern, ...]:
@@ -311,6 +331,13 @@ def _needs(items) -> _Needs:
         if op is _sre.LITERAL:
             run += chr(av)
             continue
+        if op is _sre.ASSERT and av[0] == 1 and run:
+            # 為(?= ): a lookahead right after literal text reads on from it, without moving.
+            ahead = "".join(chr(code) for _, code in itertools.takewhile(lambda item: item[0] is _sre.LITERAL, av[1]))
+            if ahead:
+                needs.append(frozenset([run + ahead]))
+            needs += _needs(av[1])
+            continue
         if run:
             needs.append(frozenset([run]))
             run = ""
@@ -357,7 +384,7 @@ def _best(needs: _Needs) -> frozenset[str] | None:
 def rule_needs(rule: Rule) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
     """Per pattern, the literal sets its matches need (rarest first); None: no filter."""
     try:
-        trees = rule._parsed
+        trees = rule._plain_parsed
     except Exception:  # noqa: BLE001 (any parser hiccup means: no prefilter for this rule)
         return None
     found = []
