@@ -113,6 +113,7 @@ class _Word(NamedTuple):
     may_end: bool  # may end a sentence by itself (see _ends_by_form)
     flagged: bool  # space or may_end: worth a closer look
     tag: str  # one character naming its part of speech (see POS_TAGS)
+    tagged: str  # normalized + tag: the word in the tagged stream rules naming a POS read
 
 
 # Parts of speech as rules' patterns can name them: each word gets one tag character (from
@@ -165,7 +166,9 @@ def _word(morpheme) -> _Word:
     dictionary = morpheme.dictionary_form()
     space = pos[0] == "空白"
     may_end = _ends_by_form(pos, dictionary)
-    word = _Word(VARIANTS.get(normalized, normalized), dictionary, pos, space, may_end, space or may_end, pos_tag(pos))
+    normalized = VARIANTS.get(normalized, normalized)
+    tag = pos_tag(pos)
+    word = _Word(normalized, dictionary, pos, space, may_end, space or may_end, tag, normalized + tag)
     if not morpheme.is_oov():
         if len(_WORDS) >= _MAX_WORDS:
             _WORDS.clear()
@@ -194,7 +197,7 @@ class _Tokens(Sequence[Token]):
         found = cls(text)
         found.given = tokens
         found.ends = [tok.end for tok in tokens]
-        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False, pos_tag(tok.pos)) for tok in tokens]
+        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False, pos_tag(tok.pos), tok.normalized + pos_tag(tok.pos)) for tok in tokens]
         found.spaces = [i for i, tok in enumerate(tokens) if tok.is_space]
         found.marks = [i for i, tok in enumerate(tokens) if _may_end(tok)]
         return found
@@ -274,6 +277,7 @@ def tokenize(text: str) -> list[Token]:
 
 _NORMALIZED = itemgetter(0)  # _Word.normalized, read the fast way
 _TAG = itemgetter(6)  # _Word.tag
+_TAGGED = itemgetter(7)  # _Word.tagged
 
 
 class Sentence:
@@ -315,6 +319,15 @@ class Sentence:
         if type(index) is range:
             return list(map(_TAG, words[index.start : index.stop]))
         return [words[i].tag for i in index]
+
+    def tagged_forms(self) -> list[str]:
+        """Each token's normalized form followed by its POS tag."""
+        if self._tokens is not None:
+            return [tok.normalized + pos_tag(tok.pos) for tok in self._tokens]
+        words, index = self._source.words, self._index
+        if type(index) is range:
+            return list(map(_TAGGED, words[index.start : index.stop]))
+        return [words[i].tagged for i in index]
 
     def span_of(self, first: int, last: int) -> tuple[int, int]:
         """The character span from the start of token ``first`` to the end of token ``last``."""

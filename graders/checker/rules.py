@@ -134,11 +134,43 @@ def _for_tags(pattern: str) -> str:
     return "".join(out)
 
 
+_SPECIAL = set("\\.^$*+?{}[]|()<")
+
+
+def _top_level_bar(pattern: str) -> bool:
+    """Whether ``pattern`` is an alternation at its top level (a|b, not (a|b))."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += 1 + (pattern[i + 1 : i + 2] in ("^", "]"))
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
 def _pinned(pattern: str, tagged: bool = False) -> str:
     # (?<![^ ]) / (?![^ ]) pin both ends of a match to token boundaries (after the tag, if tagged).
+    end = f"[{TAG_RANGE}]?(?![^ ])" if tagged else "(?![^ ])"
     if tagged:
-        return rf"(?<![^ ])(?:{_for_tags(pattern)})[{TAG_RANGE}]?(?![^ ])"
-    return rf"(?<![^ ])(?:{pattern})(?![^ ])"
+        pattern = _for_tags(pattern)
+    if pattern[:1] not in _SPECIAL | {"", " "} and pattern[1:2] not in set("*+?{") and not _top_level_bar(pattern):
+        # It starts with a plain character: pin just after it, so that the regex engine
+        # skips straight to where that character is (about twice as fast on a sentence).
+        return rf"{pattern[0]}(?<![^ ].){pattern[1:]}{end}"
+    return rf"(?<![^ ])(?:{pattern}){end}"
 
 
 def _parse(pattern: str):
@@ -267,8 +299,11 @@ class Stream:
         """The stream with each form followed by its POS tag (what rules naming a part of
         speech read); a form's spaces are "_" here too, so token i follows i spaces."""
         if self._tagged is None:
-            forms = self.pieces if self.starts is None else [tok.normalized.replace(" ", "_") or tok.surface for tok in self.sentence.tokens]
-            self._tagged = " ".join(map(str.__add__, forms, self.sentence.tags()))
+            if self.starts is None:  # every form is its normalized form, none holds a space
+                self._tagged = " ".join(self.sentence.tagged_forms())
+            else:
+                forms = [tok.normalized.replace(" ", "_") or tok.surface for tok in self.sentence.tokens]
+                self._tagged = " ".join(map(str.__add__, forms, self.sentence.tags()))
         return self._tagged
 
     def readable(self) -> str:
@@ -409,9 +444,16 @@ _COMMON_FORMS = frozenset(
 )
 
 
+EXACT = "\x00"  # marks a key that must be a whole form, not part of one (never in a form)
+
+
 @functools.cache
 def _rarity(piece: str) -> int:
-    """How unlikely ``piece`` (no spaces) is in a sentence: longer, kanji or katakana, not common."""
+    """How unlikely ``piece`` (no spaces) is in a sentence: longer, kanji or katakana, not
+    common; a whole form (EXACT) is rarer than the same text inside any form."""
+    if piece.startswith(EXACT):  # a kanji or katakana word is often part of a longer form
+        word = piece[1:]
+        return _rarity(word) + (2 if word not in _COMMON_FORMS and any(not ("\u3040" <= c <= "\u309f") for c in word) else 0)
     if piece in _COMMON_FORMS:
         return 0
     return len(piece) + (3 if any(not ("\u3040" <= c <= "\u309f") for c in piece) else 0)
@@ -423,8 +465,11 @@ def _key(literal: str) -> str:
 
     A stream's spaces part its tokens' forms, so a piece (holding no space) is in a
     stream only inside one form: which pieces a form holds can be worked out once per form.
+    A piece with a space on both sides (`` 為 ``) is a whole form: EXACT + piece.
     """
-    return max(literal.split(), key=_rarity)
+    parts = literal.split(" ")
+    pieces = [p for p in parts if p] + [EXACT + p for p in parts[1:-1] if p]
+    return max(pieces, key=_rarity)
 
 
 def _set_rarity(literals: tuple[str, ...]) -> tuple:
@@ -481,7 +526,8 @@ class _KeysOfForm(dict):
         by_key = self.index._by_key
         first_chars = self.index._first_chars
         keys = {key for c in set(form) for key in first_chars.get(c, ()) if key in form}
-        slots = self[form] = frozenset().union(*map(by_key.__getitem__, keys))
+        slots = frozenset().union(*map(by_key.__getitem__, keys), by_key.get(EXACT + form, ()))
+        self[form] = slots
         return slots
 
 

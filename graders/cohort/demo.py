@@ -60,6 +60,7 @@ COPY_SHARE = 0.05  # a learner copies someone's final answer for one exercise
 # What each criterion wants present (good) and absent (bad), by act kind.
 GOOD_KINDS = {
     "apology_before_explanation": ("apology", "cause"),
+    "apology_first": ("apology",),
     "remedy_before_cause": ("remedy", "cause"),
     "asks_reason": ("reason_question",),
     "proposes_alternative": ("alternative",),
@@ -73,6 +74,7 @@ BAD_KINDS = {
     "no_pressure": ("pressure",),
     "no_excuse": ("excuse",),
     "apology_before_explanation": ("excuse",),
+    "apology_first": ("excuse",),
 }
 # A careful reply's order, and the explain-first order of a hurried one.
 GOOD_ORDER = ("neutral", "thanks", "apology", "empathy", "reason_question", "remedy", "alternative", "cause", "prevention", "closing")
