@@ -58,6 +58,12 @@ def test_a_class_is_one_whole_token_of_that_part_of_speech():
     assert _found(verbs, "ご案内しております") == ["しております"]
 
 
+def test_a_class_after_an_optional_group_is_a_class():
+    rule = _rule("(御 )?<verbal_noun> に 伺う ます")
+    assert rule.tagged
+    assert _found(rule, "明日、回収に伺います。") == ["回収に伺います"]
+
+
 def test_tagged_rules_keep_lookbehinds_and_token_pins():
     rule = _rule("(?<!弊社 の )<noun> (に よる)")
     assert _found(rule, "設定ミスにより停止しました") == ["設定ミスにより"]

@@ -71,7 +71,7 @@ def _tags_of(names: str) -> frozenset[str]:
 
 def _any_token(pattern: str) -> str:
     """An expanded pattern with each ``<class>`` read as any token (for the prefilter)."""
-    return _CLASS_NAME.sub(lambda m: m.group(0) if pattern[m.start() - 1 : m.start()] in ("?", "P") else "[^ ]+", pattern)
+    return _CLASS_NAME.sub(lambda m: "[^ ]+" if _is_class(pattern, m.start()) else m.group(0), pattern)
 
 
 @functools.cache
@@ -96,9 +96,15 @@ def expand(pattern: str, _seen: tuple[str, ...] = ()) -> str:
     return _REFERENCE.sub(fragment, pattern)
 
 
+def _is_class(pattern: str, start: int) -> bool:
+    """Whether the ``<`` at ``start`` opens a part of speech, not a lookbehind (?<= (?<! or a
+    named group (?P<name>."""
+    return pattern[start - 2 : start] != "(?" and pattern[start - 3 : start] != "(?P"
+
+
 def uses_pos(pattern: str) -> bool:
-    """Whether an expanded pattern names a part of speech (<class>, not (?<! or (?P<)."""
-    return any(pattern[m.start() - 1 : m.start()] not in ("?", "P") for m in _CLASS_NAME.finditer(pattern))
+    """Whether an expanded pattern names a part of speech (<class>)."""
+    return any(_is_class(pattern, m.start()) for m in _CLASS_NAME.finditer(pattern))
 
 
 def _for_tags(pattern: str) -> str:
@@ -124,7 +130,7 @@ def _for_tags(pattern: str) -> str:
         elif c == "$":
             out.append(f"[{TAG_RANGE}]?$")
             i += 1
-        elif c == "<" and pattern[i - 1 : i] not in ("?", "P") and (m := _CLASS_NAME.match(pattern, i)):
+        elif c == "<" and _is_class(pattern, i) and (m := _CLASS_NAME.match(pattern, i)):
             tags = "".join(sorted(_tags_of(m.group(1))))
             out.append(f"[^ {TAG_RANGE}]+(?=[{tags}])")
             i = m.end()
