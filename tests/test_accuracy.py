@@ -69,8 +69,23 @@ DEV_CRITERIA = {
     "proposes_alternative": 0.96,
     "no_denial": 0.97,
 }
-BLIND_ACTS: dict[str, tuple[float, float]] = {}  # set once, from the one blind run
-BLIND_CRITERIA: dict[str, float] = {}
+# From the one blind run (commit 9f58417, end of issue 8): far below issue 8's targets
+# (recall 90%, precision 95%, agreement 95%); see its closing note.
+BLIND_ACTS = {
+    "apology": (0.95, 0.94),
+    "explanation": (0.74, 0.77),
+    "remedy": (0.73, 0.70),
+    "reason_question": (0.96, 0.92),
+    "alternative": (0.81, 0.88),
+    "denial": (0.35, 0.90),
+}
+BLIND_CRITERIA = {
+    "apology_before_explanation": 0.86,
+    "remedy_before_cause": 0.91,
+    "asks_reason": 0.95,
+    "proposes_alternative": 0.90,
+    "no_denial": 0.88,
+}
 LABELLED_AGREEMENT = 0.99  # the repository's own labelled replies (tests/test_scenarios.py checks each)
 
 
