@@ -302,32 +302,26 @@ class Sentence:
             self._tokens = tuple(map(self._source.__getitem__, self._index))
         return self._tokens
 
-    def forms(self) -> list[str]:
-        """The normalized form of each token."""
+    def _each(self, field: itemgetter, of_token) -> list[str]:
+        """``field`` of each token's word record (``of_token(token)`` for given tokens)."""
         if self._tokens is not None:
-            return [tok.normalized for tok in self._tokens]
+            return [of_token(tok) for tok in self._tokens]
         words, index = self._source.words, self._index
         if type(index) is range:
-            return list(map(_NORMALIZED, words[index.start : index.stop]))
-        return [words[i].normalized for i in index]
+            return list(map(field, words[index.start : index.stop]))
+        return [field(words[i]) for i in index]
+
+    def forms(self) -> list[str]:
+        """The normalized form of each token."""
+        return self._each(_NORMALIZED, lambda tok: tok.normalized)
 
     def tags(self) -> list[str]:
         """The POS tag character of each token (see POS_TAGS)."""
-        if self._tokens is not None:
-            return [pos_tag(tok.pos) for tok in self._tokens]
-        words, index = self._source.words, self._index
-        if type(index) is range:
-            return list(map(_TAG, words[index.start : index.stop]))
-        return [words[i].tag for i in index]
+        return self._each(_TAG, lambda tok: pos_tag(tok.pos))
 
     def tagged_forms(self) -> list[str]:
         """Each token's normalized form followed by its POS tag."""
-        if self._tokens is not None:
-            return [tok.normalized + pos_tag(tok.pos) for tok in self._tokens]
-        words, index = self._source.words, self._index
-        if type(index) is range:
-            return list(map(_TAGGED, words[index.start : index.stop]))
-        return [words[i].tagged for i in index]
+        return self._each(_TAGGED, lambda tok: tok.normalized + pos_tag(tok.pos))
 
     def span_of(self, first: int, last: int) -> tuple[int, int]:
         """The character span from the start of token ``first`` to the end of token ``last``."""
