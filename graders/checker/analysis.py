@@ -384,10 +384,18 @@ def _may_end(tok: Token) -> bool:
     return not tok.surface or bool(_SPECIAL.search(tok.surface)) or _ends_by_form(tok.pos, tok.dictionary)
 
 
+def _between_japanese(text: str, ends: list[int], i: int) -> bool:
+    """Whether whitespace token ``i`` stands between two Japanese characters: spoken and chat
+    replies part their clauses so (すみません 在庫がないんです), where English words need it."""
+    start = ends[i - 1] if i else 0
+    return 0 < start and ends[i] < len(text) and not text[start - 1].isascii() and not text[ends[i]].isascii()
+
+
 def split_sentences(text: str, tokens: list[Token] | None = None) -> list[Sentence]:
     """Split into sentences, also where spoken text has no 。.
 
-    A sentence ends at 。！？ and line breaks; at … ・ and full-width spaces; and after
+    A sentence ends at 。！？ and line breaks; at … ・, full-width spaces and spaces between
+    Japanese characters; and after
     a polite ending (ます, です, ました, ません, でしょう) or a sentence-final particle
     when the next token neither is a particle nor an auxiliary. A sentence longer than
     MAX_SENTENCE_TOKENS is cut. ``tokens``, if given, are ``tokenize(text)``'s.
@@ -439,7 +447,7 @@ def _sentences_of(tokens: _Tokens) -> list[Sentence]:
         space = i in blank
         # A whitespace token may hold a line break before indentation ("\n  "): still a break.
         hard = bool(this) and (this[-1] in SENTENCE_END or (space and "\n" in this))
-        soft = this in SOFT_BREAK or (space and "\u3000" in this)
+        soft = this in SOFT_BREAK or (space and ("\u3000" in this or _between_japanese(text, ends, i)))
         if hard or soft:
             # Keep a closing bracket or a run of ！？ with the sentence it ends.
             if not (after and after[0] in _KEEP_WITH_END):
