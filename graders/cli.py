@@ -225,7 +225,8 @@ def configure_tokens(parser: argparse.ArgumentParser) -> None:
 
 
 def run_tokens(args: argparse.Namespace) -> int:
-    """Each sentence with its span and the normalized-token stream rules match against."""
+    """Each sentence with its span, the normalized-token stream rules match against, and
+    the same stream with each form's part of speech (the tagged stream, shown readably)."""
     from .checker.analysis import analyse
     from .checker.check import validate
     from .checker.rules import Stream
@@ -233,7 +234,9 @@ def run_tokens(args: argparse.Namespace) -> int:
     text = validate(read_bytes("-") if args.text == "-" else args.text)
     for number, sentence in enumerate(analyse(text).sentences, 1):
         print(f"{number}. [{sentence.start}:{sentence.end}] {text[sentence.start:sentence.end]}")
-        print(f"   {Stream.of(sentence).text}")
+        stream = Stream.of(sentence)
+        print(f"   {stream.text}")
+        print(f"   {stream.readable()}")  # what a rule naming a part of speech (<noun>) reads
         if args.pos:
             for tok in sentence.tokens:
                 pos = "-".join(p for p in tok.pos if p != "*")

@@ -212,3 +212,9 @@ def test_long_input_without_sentence_ends_is_chunked_too():
     text = "あいうえおかきくけこ" * 2_000 + "😀" * 1_000  # about 64,000 bytes, no 。 or line break
     assert len(text.encode("utf-8")) > SUDACHI_MAX_BYTES
     assert_tokens_cover(text)
+
+
+def test_a_space_between_japanese_parts_spoken_clauses_but_not_english_words():
+    text = "すみません 在庫がないんですよ 明日には入りますので Apple Store でも買えます"
+    parts = [text[s.start : s.end] for s in split_sentences(text)]
+    assert parts == ["すみません", "在庫がないんですよ", "明日には入りますので Apple Store でも買えます"]

@@ -307,15 +307,18 @@ def test_tokens_prints_each_sentence_and_its_stream():
     lines = out(result).splitlines()
     assert lines[0] == "1. [0:12] 大変申し訳ございません。"
     assert lines[1].strip() == "大変 申し訳 御座る ます ず 。"
-    assert lines[2].startswith("2. [12:19] すぐに直します")
-    assert lines[4].startswith("3. ") and "ご安心ください" in lines[4]
+    # The tagged stream: what a pattern naming a part of speech (<noun>, <verb>) reads.
+    assert lines[2].strip() == "大変/adverb 申し訳/common_noun 御座る/verb ます/auxiliary ず/auxiliary 。/symbol"
+    assert lines[3].startswith("2. [12:19] すぐに直します")
+    assert lines[6].startswith("3. ") and "ご安心ください" in lines[6]
 
 
 def test_tokens_pos_shows_forms_and_offsets():
     lines = out(run("tokens", "--pos", "うかがいます")).splitlines()
     assert lines[1].strip() == "伺う ます"  # the variant map: うかがう -> 伺う
-    assert lines[2].split("\t")[:3] == ["     うかがい", "伺う", "うかがう"]
-    assert lines[2].endswith("[0:4]")
+    assert lines[2].strip() == "伺う/verb ます/auxiliary"
+    assert lines[3].split("\t")[:3] == ["     うかがい", "伺う", "うかがう"]
+    assert lines[3].endswith("[0:4]")
 
 
 def test_tokens_bad_input():

@@ -203,7 +203,7 @@ def test_each_letter_gets_a_draft_with_the_checkers_findings(reviewed):
         letter = json.loads((reviewed / "submitted" / student / LETTER_ASSIGNMENT / "answers.json").read_text(encoding="utf-8"))
         first_line = letter["answers"][f"{LETTER_ASSIGNMENT}.q1"]["text"].strip().splitlines()[0]
         assert first_line in draft
-        assert "説明より先に謝罪" in draft and "自分の言葉で書いた返信" in draft
+        assert "まず謝罪" in draft and "自分の言葉で書いた返信" in draft  # the letter grades apology_first
 
 
 def letter_of(course: Path, student: str) -> str:

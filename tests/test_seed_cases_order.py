@@ -95,7 +95,7 @@ def test_being_new_is_an_excuse():
 
 
 def test_new_hire_letter_explains_before_it_apologises():
-    assert not _passed(LETTER_NEW_HIRE, "complaint-letter")["apology_before_explanation"]
+    assert not _passed(LETTER_NEW_HIRE, "complaint-letter")["apology_first"]
 
 
 def test_regards_alone_is_not_a_next_step():

@@ -104,4 +104,22 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
             continue
         kept.append(act)
         last_end[key] = act.end
-    return kept
+    return _without_subsumed(kept)
+
+
+# A kind found inside an act of another kind is part of it: a reason given to contradict
+# the customer (床暖房を完備しておりますので、そのようなことはございません) is the denial, and
+# a reason inside an offer (…できますので、こちらをご利用ください) is the offer.
+SUBSUMED_BY = {"cause": ("denial", "alternative")}
+
+
+def _without_subsumed(acts: list[Act]) -> list[Act]:
+    covers = {kind: [a for a in acts if a.kind == kind] for kinds in SUBSUMED_BY.values() for kind in kinds}
+    if not any(covers.values()):
+        return acts
+    return [
+        a
+        for a in acts
+        if a.kind not in SUBSUMED_BY
+        or not any(c.start < a.end and a.start < c.end for kind in SUBSUMED_BY[a.kind] for c in covers[kind])
+    ]

@@ -112,6 +112,45 @@ class _Word(NamedTuple):
     space: bool  # Sudachi's 空白
     may_end: bool  # may end a sentence by itself (see _ends_by_form)
     flagged: bool  # space or may_end: worth a closer look
+    tag: str  # one character naming its part of speech (see POS_TAGS)
+    tagged: str  # normalized + tag: the word in the tagged stream rules naming a POS read
+
+
+# Parts of speech as rules' patterns can name them: each word gets one tag character (from
+# Unicode's private use area, so never part of a form) for its finest class listed here.
+# name -> (tag, what Sudachi's POS starts with). Broader classes (noun) are unions of these.
+POS_TAGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "verbal_noun": ("\ue001", ("名詞", "普通名詞", "サ変可能")),
+    "na_noun": ("\ue002", ("名詞", "普通名詞", "サ変形状詞可能")),
+    "common_noun": ("\ue003", ("名詞", "普通名詞")),
+    "proper_noun": ("\ue004", ("名詞", "固有名詞")),
+    "number": ("\ue005", ("名詞", "数詞")),
+    "pronoun": ("\ue006", ("代名詞",)),
+    "verb": ("\ue007", ("動詞",)),
+    "adjective": ("\ue008", ("形容詞",)),
+    "na_adjective": ("\ue009", ("形状詞",)),
+    "adverb": ("\ue00a", ("副詞",)),
+    "particle": ("\ue00b", ("助詞",)),
+    "auxiliary": ("\ue00c", ("助動詞",)),
+    "prefix": ("\ue00d", ("接頭辞",)),
+    "suffix": ("\ue00e", ("接尾辞",)),
+    "conjunction": ("\ue00f", ("接続詞",)),
+    "adnominal": ("\ue010", ("連体詞",)),
+    "interjection": ("\ue011", ("感動詞",)),
+    "symbol": ("\ue012", ("補助記号",)),
+}
+OTHER_TAG = "\ue013"  # 記号, 空白 and anything else
+TAG_RANGE = "\ue001-\ue013"  # every tag, as a regex class range
+TAG_NAMES = {tag: name for name, (tag, _) in POS_TAGS.items()} | {OTHER_TAG: "other"}
+
+
+@functools.cache
+def pos_tag(pos: tuple[str, ...]) -> str:
+    """The tag character of the finest POS_TAGS class ``pos`` falls in (first listed wins)."""
+    for tag, prefix in POS_TAGS.values():
+        if pos[: len(prefix)] == prefix:
+            return tag
+    return OTHER_TAG
 
 
 # Word id -> _Word, filled as words are met. A word id fixes a dictionary word's forms
@@ -127,7 +166,9 @@ def _word(morpheme) -> _Word:
     dictionary = morpheme.dictionary_form()
     space = pos[0] == "空白"
     may_end = _ends_by_form(pos, dictionary)
-    word = _Word(VARIANTS.get(normalized, normalized), dictionary, pos, space, may_end, space or may_end)
+    normalized = VARIANTS.get(normalized, normalized)
+    tag = pos_tag(pos)
+    word = _Word(normalized, dictionary, pos, space, may_end, space or may_end, tag, normalized + tag)
     if not morpheme.is_oov():
         if len(_WORDS) >= _MAX_WORDS:
             _WORDS.clear()
@@ -156,7 +197,7 @@ class _Tokens(Sequence[Token]):
         found = cls(text)
         found.given = tokens
         found.ends = [tok.end for tok in tokens]
-        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False) for tok in tokens]
+        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False, pos_tag(tok.pos), tok.normalized + pos_tag(tok.pos)) for tok in tokens]
         found.spaces = [i for i, tok in enumerate(tokens) if tok.is_space]
         found.marks = [i for i, tok in enumerate(tokens) if _may_end(tok)]
         return found
@@ -235,6 +276,8 @@ def tokenize(text: str) -> list[Token]:
 # ---------------------------------------------------------------- sentences
 
 _NORMALIZED = itemgetter(0)  # _Word.normalized, read the fast way
+_TAG = itemgetter(6)  # _Word.tag
+_TAGGED = itemgetter(7)  # _Word.tagged
 
 
 class Sentence:
@@ -259,14 +302,26 @@ class Sentence:
             self._tokens = tuple(map(self._source.__getitem__, self._index))
         return self._tokens
 
-    def forms(self) -> list[str]:
-        """The normalized form of each token."""
+    def _each(self, field: itemgetter, of_token) -> list[str]:
+        """``field`` of each token's word record (``of_token(token)`` for given tokens)."""
         if self._tokens is not None:
-            return [tok.normalized for tok in self._tokens]
+            return [of_token(tok) for tok in self._tokens]
         words, index = self._source.words, self._index
         if type(index) is range:
-            return list(map(_NORMALIZED, words[index.start : index.stop]))
-        return [words[i].normalized for i in index]
+            return list(map(field, words[index.start : index.stop]))
+        return [field(words[i]) for i in index]
+
+    def forms(self) -> list[str]:
+        """The normalized form of each token."""
+        return self._each(_NORMALIZED, lambda tok: tok.normalized)
+
+    def tags(self) -> list[str]:
+        """The POS tag character of each token (see POS_TAGS)."""
+        return self._each(_TAG, lambda tok: pos_tag(tok.pos))
+
+    def tagged_forms(self) -> list[str]:
+        """Each token's normalized form followed by its POS tag."""
+        return self._each(_TAGGED, lambda tok: tok.normalized + pos_tag(tok.pos))
 
     def span_of(self, first: int, last: int) -> tuple[int, int]:
         """The character span from the start of token ``first`` to the end of token ``last``."""
@@ -306,8 +361,8 @@ def _ends_politely(word: _Word | Token, surface: str, prev: _Word | Token | None
 
 
 # Formal nouns that keigo attaches to a polite ending (おかけしましたことを, ご連絡しましたとおり,
-# ございましたため): the sentence goes on.
-_FORMAL_NOUNS = {"こと", "事", "とおり", "通り", "ため", "為", "上", "うえ", "件", "旨", "段", "際", "次第"}
+# ございましたため, 調べましたところ): the sentence goes on.
+_FORMAL_NOUNS = {"こと", "事", "とおり", "通り", "ため", "為", "上", "うえ", "件", "旨", "段", "際", "次第", "ところ", "所"}
 
 
 def _continues(word: _Word | Token, surface: str) -> bool:
@@ -329,10 +384,18 @@ def _may_end(tok: Token) -> bool:
     return not tok.surface or bool(_SPECIAL.search(tok.surface)) or _ends_by_form(tok.pos, tok.dictionary)
 
 
+def _between_japanese(text: str, ends: list[int], i: int) -> bool:
+    """Whether whitespace token ``i`` stands between two Japanese characters: spoken and chat
+    replies part their clauses so (すみません 在庫がないんです), where English words need it."""
+    start = ends[i - 1] if i else 0
+    return 0 < start and ends[i] < len(text) and not text[start - 1].isascii() and not text[ends[i]].isascii()
+
+
 def split_sentences(text: str, tokens: list[Token] | None = None) -> list[Sentence]:
     """Split into sentences, also where spoken text has no 。.
 
-    A sentence ends at 。！？ and line breaks; at … ・ and full-width spaces; and after
+    A sentence ends at 。！？ and line breaks; at … ・, full-width spaces and spaces between
+    Japanese characters; and after
     a polite ending (ます, です, ました, ません, でしょう) or a sentence-final particle
     when the next token neither is a particle nor an auxiliary. A sentence longer than
     MAX_SENTENCE_TOKENS is cut. ``tokens``, if given, are ``tokenize(text)``'s.
@@ -384,7 +447,7 @@ def _sentences_of(tokens: _Tokens) -> list[Sentence]:
         space = i in blank
         # A whitespace token may hold a line break before indentation ("\n  "): still a break.
         hard = bool(this) and (this[-1] in SENTENCE_END or (space and "\n" in this))
-        soft = this in SOFT_BREAK or (space and "\u3000" in this)
+        soft = this in SOFT_BREAK or (space and ("\u3000" in this or _between_japanese(text, ends, i)))
         if hard or soft:
             # Keep a closing bracket or a run of ！？ with the sentence it ends.
             if not (after and after[0] in _KEEP_WITH_END):

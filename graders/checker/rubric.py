@@ -82,43 +82,66 @@ class OrderMessages:
     out_of_order: str
 
 
-def _first_before(ctx: Context, first_kind: str, then_kind: str, say: OrderMessages) -> Verdict:
-    """Both acts present and the first ``first_kind`` starts before the first ``then_kind``."""
-    first, then = ctx.first(first_kind), ctx.first(then_kind)
+# An explanation says why it happened or why the request cannot be met: a cause, or the
+# company's circumstances put forward as a justification (an excuse). DESIGN.md.
+EXPLANATION = ("cause", "excuse")
+
+
+def _first_before(ctx: Context, first_kinds: tuple[str, ...], then_kinds: tuple[str, ...], say: OrderMessages) -> Verdict:
+    """Both acts present and the first of ``first_kinds`` starts before the first of ``then_kinds``.
+
+    Messages may quote the scenario's own examples ({cause_example}, {remedy_example}). When
+    both parts are there but out of order, the advice is to move them, never to add one.
+    """
+    first, then = ctx.first(*first_kinds), ctx.first(*then_kinds)
+    examples = {"cause_example": ctx.scenario.cause_example, "remedy_example": ctx.scenario.remedy_example}
     if first is None and then is None:
-        return Verdict(False, say.neither)
+        return Verdict(False, say.neither.format(**examples))
     if first is None:
-        return Verdict(False, say.no_first.format(then=_quote(then)), _span(then))
+        return Verdict(False, say.no_first.format(then=_quote(then), **examples), _span(then))
     if then is None:
-        return Verdict(False, say.no_then.format(first=_quote(first)), _span(first))
+        return Verdict(False, say.no_then.format(first=_quote(first), **examples), _span(first))
     if first.start < then.start:
         return Verdict(True, say.in_order.format(first=_quote(first), then=_quote(then)), _span(first, then))
     return Verdict(False, say.out_of_order.format(first=_quote(first), then=_quote(then)), _span(then, first))
 
 
 APOLOGY_ORDER = OrderMessages(
-    neither="謝罪も、何が起きたのかの説明も見当たりません。まず「ご迷惑をおかけし、申し訳ございません」と謝罪し、そのあとで原因を簡潔に説明しましょう。",
-    no_first="原因の説明{then}はありますが、謝罪がありません。説明の前に「大変申し訳ございません」などの謝罪を置きましょう。",
-    no_then="謝罪{first}はできています。次に、何が原因だったのかを一言で説明しましょう（例:「原因は設定の誤りでした」）。",
-    in_order="謝罪{first}が原因の説明{then}より先にあります。",
-    out_of_order="原因の説明{then}が謝罪{first}より先に来ています。お客様には言い訳に聞こえます。謝罪を冒頭に移し、説明はそのあとにしましょう。",
+    neither="謝罪も、なぜそうなったのかの説明も見当たりません。まず「ご迷惑をおかけし、申し訳ございません」と謝罪し、そのあとで理由を簡潔に説明しましょう（例:「{cause_example}」）。",
+    no_first="理由の説明{then}はありますが、謝罪がありません。説明の前に「大変申し訳ございません」などの謝罪を置きましょう。",
+    no_then="謝罪{first}はできています。次に、なぜそうなったのかを一言で説明しましょう（例:「{cause_example}」）。",
+    in_order="謝罪{first}が理由の説明{then}より先にあります。",
+    out_of_order="謝罪{first}も理由の説明{then}もありますが、説明が先に来ています。お客様には言い訳に聞こえます。書き足す必要はありません。謝罪を冒頭に移し、説明はそのあとにしましょう。",
 )
 
 REMEDY_ORDER = OrderMessages(
-    neither="対処（いま何をしたか、これから何をするか）も原因の説明もありません。謝罪のあとに「すでに復旧いたしました」のような対処を伝え、そのあとで原因を説明しましょう。",
-    no_first="原因の説明{then}はありますが、具体的な対処がありません。「ただちに交換品を手配いたします」のように、お客様のために何をするかを原因より先に伝えましょう。",
-    no_then="対処{first}は伝えられています。そのあとで、何が原因だったのかを簡潔に説明しましょう。",
+    neither="対処（いま何をしたか、これから何をするか）も原因の説明もありません。謝罪のあとに対処を伝え（例:「{remedy_example}」）、そのあとで原因を説明しましょう。",
+    no_first="原因の説明{then}はありますが、具体的な対処がありません。お客様のために何をするか（例:「{remedy_example}」）を原因より先に伝えましょう。",
+    no_then="対処{first}は伝えられています。そのあとで、なぜそうなったのかを簡潔に説明しましょう（例:「{cause_example}」）。",
     in_order="対処{first}を原因の説明{then}より先に伝えています。",
-    out_of_order="原因の説明{then}が対処{first}より先です。困っているお客様がまず知りたいのは「どうしてくれるのか」です。対処を先に、原因はそのあとにしましょう。",
+    out_of_order="対処{first}も原因の説明{then}もありますが、原因が先に来ています。困っているお客様がまず知りたいのは「どうしてくれるのか」です。書き足す必要はありません。対処を先に移し、原因はそのあとにしましょう。",
 )
 
 
 def apology_before_explanation(ctx: Context) -> Verdict:
-    return _first_before(ctx, "apology", "cause", APOLOGY_ORDER)
+    return _first_before(ctx, ("apology",), EXPLANATION, APOLOGY_ORDER)
 
 
 def remedy_before_cause(ctx: Context) -> Verdict:
-    return _first_before(ctx, "remedy", "cause", REMEDY_ORDER)
+    return _first_before(ctx, ("remedy",), EXPLANATION, REMEDY_ORDER)
+
+
+def apology_first(ctx: Context) -> Verdict:
+    """An apology is present and no explanation or excuse starts before the first one (a
+    letter need not explain anything)."""
+    apology, explanation = ctx.first("apology"), ctx.first(*EXPLANATION)
+    if apology is None:
+        if explanation:
+            return Verdict(False, f"事情の説明{_quote(explanation)}はありますが、謝罪がありません。冒頭に「大変申し訳ございません」などの謝罪を置きましょう。", _span(explanation))
+        return Verdict(False, "謝罪の言葉がありません。冒頭で「このたびはご迷惑をおかけし、誠に申し訳ございません」と謝罪しましょう。")
+    if explanation and explanation.start < apology.start:
+        return Verdict(False, f"謝罪{_quote(apology)}より先に事情の説明{_quote(explanation)}が来ています。言い訳に聞こえるので、謝罪を冒頭に移しましょう。", _span(explanation, apology))
+    return Verdict(True, f"謝罪{_quote(apology)}から始めています。", _span(apology))
 
 
 def asks_reason(ctx: Context) -> Verdict:
@@ -190,10 +213,13 @@ def no_excuse(ctx: Context) -> Verdict:
 
 
 def _looks_ahead(act: Act) -> bool:
-    """A prevention step, or a remedy still to come (お届けいたします), not one done (お送りしました)."""
+    """A prevention step, or a remedy still to come (お届けいたします, 再開できる見込みです),
+    not one done (お送りしました)."""
     if act.kind == "prevention":
         return True
     text = act.text.rstrip("、，, ")
+    if any(word in text for word in ("見込み", "予定", "見通し")):
+        return True
     return text.endswith("ます") and not text.endswith(("ております", "ています", "てます"))
 
 
@@ -213,6 +239,7 @@ CriterionCheck = Callable[[Context], Verdict]
 # id -> (Japanese title, check). The first six are DESIGN.md's stable ids.
 CRITERIA: dict[str, tuple[str, CriterionCheck]] = {
     "apology_before_explanation": ("説明より先に謝罪", apology_before_explanation),
+    "apology_first": ("まず謝罪", apology_first),
     "remedy_before_cause": ("原因より先に対処", remedy_before_cause),
     "asks_reason": ("理由を尋ねる", asks_reason),
     "proposes_alternative": ("代わりの方法を提案", proposes_alternative),

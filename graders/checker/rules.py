@@ -7,6 +7,15 @@ to character offsets in the original text. Write negation as a lookahead inside 
 pattern, or list it under ``exclude``: a rule does not fire in a sentence that any of its
 ``exclude`` patterns match. ``python -m graders tokens TEXT`` prints the stream.
 
+Two things name constructions instead of spelling them out:
+
+- ``{name}`` stands for a *fragment* from rules/fragments.toml (a causal connective, a
+  humble action form, a polite question ending…), itself a pattern; it may use others.
+- ``<class>`` stands for one token of a part of speech (``<noun>``, ``<verb>``,
+  ``<verbal_noun>``…; see POS_CLASSES). A rule that uses one is matched against the
+  *tagged* stream, where each form is followed by its tag character (analysis.POS_TAGS):
+  its literal spaces are read as "tag, space", so it is written like any other rule.
+
 Every rule carries examples: ``match`` (text and the span it must find) and ``no_match``
 (texts it must not fire on). tests/test_rules.py runs them all.
 """
@@ -15,13 +24,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from typing import Callable, Iterator
 
-from .analysis import Sentence, analyse
+from .analysis import OTHER_TAG, POS_TAGS, TAG_NAMES, TAG_RANGE, Sentence, analyse
 
 ACT_KINDS = (
     "apology",
@@ -40,9 +50,133 @@ ACT_KINDS = (
 )
 
 
-def _pinned(pattern: str) -> str:
-    # (?<![^ ]) / (?![^ ]) pin both ends of a match to token boundaries.
-    return rf"(?<![^ ])(?:{pattern})(?![^ ])"
+# Part-of-speech classes a pattern can name as <class>: each is a set of analysis.POS_TAGS.
+POS_CLASSES: dict[str, frozenset[str]] = {name: frozenset([tag]) for name, (tag, _) in POS_TAGS.items()} | {
+    "noun": frozenset(POS_TAGS[n][0] for n in ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number")),
+    "content": frozenset(POS_TAGS[n][0] for n in ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number", "pronoun", "verb", "adjective", "na_adjective", "adverb")),
+    "other": frozenset([OTHER_TAG]),
+}
+
+_REFERENCE = re.compile(r"\{([a-z_]+)\}")
+_CLASS_NAME = re.compile(r"<([a-z_|]+)>")  # <noun>, or several in one token test: <noun|verb>
+
+
+def _tags_of(names: str) -> frozenset[str]:
+    """The tags of ``<a|b|…>``: the union of the named classes."""
+    unknown = [n for n in names.split("|") if n not in POS_CLASSES]
+    if unknown:
+        raise ValueError(f"unknown part of speech <{unknown[0]}> (known: {', '.join(sorted(POS_CLASSES))})")
+    return frozenset().union(*(POS_CLASSES[n] for n in names.split("|")))
+
+
+def _any_token(pattern: str) -> str:
+    """An expanded pattern with each ``<class>`` read as any token (for the prefilter)."""
+    return _CLASS_NAME.sub(lambda m: "[^ ]+" if _is_class(pattern, m.start()) else m.group(0), pattern)
+
+
+@functools.cache
+def fragments() -> dict[str, str]:
+    """Named fragments (rules/fragments.toml, table ``[fragment]``): name -> pattern."""
+    text = (resources.files(__package__) / "rules" / "fragments.toml").read_text(encoding="utf-8")
+    return dict(tomllib.loads(text).get("fragment", {}))
+
+
+def expand(pattern: str, _seen: tuple[str, ...] = ()) -> str:
+    """``pattern`` with every ``{name}`` replaced by its fragment, as a group."""
+
+    def fragment(m: re.Match) -> str:
+        name = m.group(1)
+        table = fragments()
+        if name not in table:
+            raise ValueError(f"unknown fragment {{{name}}} (rules/fragments.toml)")
+        if name in _seen:
+            raise ValueError(f"fragment {{{name}}} refers to itself")
+        return f"(?:{expand(table[name], _seen + (name,))})"
+
+    return _REFERENCE.sub(fragment, pattern)
+
+
+def _is_class(pattern: str, start: int) -> bool:
+    """Whether the ``<`` at ``start`` opens a part of speech, not a lookbehind (?<= (?<! or a
+    named group (?P<name>."""
+    return pattern[start - 2 : start] != "(?" and pattern[start - 3 : start] != "(?P"
+
+
+def uses_pos(pattern: str) -> bool:
+    """Whether an expanded pattern names a part of speech (<class>)."""
+    return any(_is_class(pattern, m.start()) for m in _CLASS_NAME.finditer(pattern))
+
+
+def _for_tags(pattern: str) -> str:
+    """An expanded pattern rewritten for the tagged stream: a literal space is "tag, space",
+    ``$`` may follow a tag, and ``<class>`` is a whole form whose tag is in the class."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif c == "[":  # a character class is kept as it is
+            j = i + 1 + (pattern[i + 1 : i + 2] == "^")
+            j += pattern[j : j + 1] == "]"
+            while pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            out.append(pattern[i : j + 1])
+            i = j + 1
+        elif c == " ":
+            out.append(f"[{TAG_RANGE}] ")
+            i += 1
+        elif c == "$":
+            out.append(f"[{TAG_RANGE}]?$")
+            i += 1
+        elif c == "<" and _is_class(pattern, i) and (m := _CLASS_NAME.match(pattern, i)):
+            tags = "".join(sorted(_tags_of(m.group(1))))
+            out.append(f"[^ {TAG_RANGE}]+(?=[{tags}])")
+            i = m.end()
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+_SPECIAL = set("\\.^$*+?{}[]|()<")
+
+
+def _top_level_bar(pattern: str) -> bool:
+    """Whether ``pattern`` is an alternation at its top level (a|b, not (a|b))."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += 1 + (pattern[i + 1 : i + 2] in ("^", "]"))
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+def _pinned(pattern: str, tagged: bool = False) -> str:
+    # (?<![^ ]) / (?![^ ]) pin both ends of a match to token boundaries (after the tag, if tagged).
+    end = f"[{TAG_RANGE}]?(?![^ ])" if tagged else "(?![^ ])"
+    if tagged:
+        pattern = _for_tags(pattern)
+    if pattern[:1] not in _SPECIAL | {"", " "} and pattern[1:2] not in set("*+?{") and not _top_level_bar(pattern):
+        # It starts with a plain character: pin just after it, so that the regex engine
+        # skips straight to where that character is (about twice as fast on a sentence).
+        return rf"{pattern[0]}(?<![^ ].){pattern[1:]}{end}"
+    return rf"(?<![^ ])(?:{pattern}){end}"
 
 
 def _parse(pattern: str):
@@ -73,10 +207,29 @@ class Rule:
     label: str = ""  # short Japanese name, for scenario alternatives and promises
 
     @functools.cached_property
+    def _expanded(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Patterns and exclude patterns with their fragments filled in."""
+        return tuple(map(expand, self.patterns)), tuple(map(expand, self.exclude))
+
+    @functools.cached_property
+    def tagged(self) -> bool:
+        """Whether the rule names a part of speech: then it reads the tagged stream."""
+        return any(map(uses_pos, self._expanded[0] + self._expanded[1]))
+
+    @functools.cached_property
     def _parsed(self) -> tuple:
         """Each pattern, pinned, as the regex parser reads it: read once, both to compile
         it and to find the literals it needs (see rule_needs)."""
-        return tuple(_parse(_pinned(p)) for p in self.patterns)
+        return tuple(_parse(_pinned(p, self.tagged)) for p in self._expanded[0])
+
+    @functools.cached_property
+    def _plain_parsed(self) -> tuple:
+        """What the prefilter reads: for a tagged rule, each pattern with its parts of speech
+        read as any token, over the plain stream. Its literals (``ます て`` across a space) are
+        in the plain stream whenever the tagged pattern matches the tagged one."""
+        if not self.tagged:
+            return self._parsed
+        return tuple(_parse(_pinned(_any_token(p))) for p in self._expanded[0])
 
     @functools.cached_property
     def _compiled(self) -> tuple[re.Pattern, ...]:
@@ -84,7 +237,7 @@ class Rule:
 
     @functools.cached_property
     def _excluded(self) -> tuple[re.Pattern, ...]:
-        return tuple(re.compile(_pinned(p)) for p in self.exclude)
+        return tuple(re.compile(_pinned(p, self.tagged)) for p in self._expanded[1])
 
     @functools.cached_property
     def needs(self):
@@ -102,6 +255,8 @@ class Rule:
             self._compiled, self._excluded
         except re.error as e:
             raise ValueError(f"rule {self.id}: bad pattern: {e}") from None
+        except ValueError as e:
+            raise ValueError(f"rule {self.id}: {e}") from None
 
     @property
     def must_match(self) -> list[Example]:
@@ -118,12 +273,12 @@ class Rule:
 
 def _spans(rule: Rule, patterns, stream: "Stream") -> list[tuple[int, int]]:
     """Spans where ``patterns`` (some of ``rule``'s) match, unless an exclude vetoes the sentence."""
-    text = stream.text
+    text = stream.tagged if rule.tagged else stream.text
     found = [m.span() for pattern in patterns for m in pattern.finditer(text)]
     # The veto is looked for only when there is something to veto: most sentences have not.
     if not found or (rule._excluded and any(p.search(text) for p in rule._excluded)):
         return []
-    return [stream.span(start, end) for start, end in found if end > start]
+    return [stream.span(start, end, rule.tagged) for start, end in found if end > start]
 
 
 class Stream:
@@ -136,13 +291,30 @@ class Stream:
     ``text.split(" ")``: a literal without spaces is in ``text`` only inside one of them.
     """
 
-    __slots__ = ("text", "sentence", "starts", "pieces")
+    __slots__ = ("text", "sentence", "starts", "pieces", "_tagged")
 
     def __init__(self, text: str, sentence: Sentence, starts: tuple[int, ...] | None = None, pieces: list[str] | None = None):
         self.text = text
         self.sentence = sentence
         self.starts = starts
         self.pieces = text.split(" ") if pieces is None else pieces
+        self._tagged: str | None = None
+
+    @property
+    def tagged(self) -> str:
+        """The stream with each form followed by its POS tag (what rules naming a part of
+        speech read); a form's spaces are "_" here too, so token i follows i spaces."""
+        if self._tagged is None:
+            if self.starts is None:  # every form is its normalized form, none holds a space
+                self._tagged = " ".join(self.sentence.tagged_forms())
+            else:
+                forms = [tok.normalized.replace(" ", "_") or tok.surface for tok in self.sentence.tokens]
+                self._tagged = " ".join(map(str.__add__, forms, self.sentence.tags()))
+        return self._tagged
+
+    def readable(self) -> str:
+        """The tagged stream for people: each form with its POS class (``原因/common_noun``)."""
+        return " ".join(piece[:-1] + "/" + TAG_NAMES[piece[-1]] for piece in self.tagged.split(" "))
 
     @classmethod
     def of(cls, sentence: Sentence) -> "Stream":
@@ -158,9 +330,13 @@ class Stream:
             pos += len(form) + 1
         return cls(" ".join(parts), sentence, tuple(starts))
 
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The character span in the original text of the tokens ``text[start:end]`` covers."""
-        if self.starts is None:
+    def span(self, start: int, end: int, tagged: bool = False) -> tuple[int, int]:
+        """The character span in the original text of the tokens ``text[start:end]`` (or
+        ``tagged[start:end]``) covers."""
+        if tagged:
+            first = self.tagged.count(" ", 0, start)
+            last = self.tagged.count(" ", 0, end - 1)
+        elif self.starts is None:
             first = self.text.count(" ", 0, start)
             last = self.text.count(" ", 0, end - 1)
         else:
@@ -185,6 +361,7 @@ except ImportError:  # pragma: no cover (Python < 3.11 names)
     _sre = _sre_parse = _sre_compile = None
 
 _Needs = list[frozenset[str]]  # every set must have one of its literals in the stream
+_TAG_CHAR = re.compile(f"[{TAG_RANGE}]")
 
 
 def _needs(items) -> _Needs:
@@ -194,6 +371,13 @@ def _needs(items) -> _Needs:
     for op, av in items:
         if op is _sre.LITERAL:
             run += chr(av)
+            continue
+        if op is _sre.ASSERT and av[0] == 1 and run:
+            # 為(?= ): a lookahead right after literal text reads on from it, without moving.
+            ahead = "".join(chr(code) for _, code in itertools.takewhile(lambda item: item[0] is _sre.LITERAL, av[1]))
+            if ahead:
+                needs.append(frozenset([run + ahead]))
+            needs += _needs(av[1])
             continue
         if run:
             needs.append(frozenset([run]))
@@ -220,7 +404,8 @@ def _needs(items) -> _Needs:
         # Anything else (negative lookarounds, classes, anchors, references) needs nothing.
     if run:
         needs.append(frozenset([run]))
-    return [n for n in needs if all(lit.strip() for lit in n)]  # a lone space is no filter
+    # A lone space is no filter; a POS tag is in the tagged stream only, never the plain one.
+    return [n for n in needs if all(lit.strip() and not _TAG_CHAR.search(lit) for lit in n)]
 
 
 def _selectivity(literals: frozenset[str]) -> int:
@@ -240,7 +425,7 @@ def _best(needs: _Needs) -> frozenset[str] | None:
 def rule_needs(rule: Rule) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
     """Per pattern, the literal sets its matches need (rarest first); None: no filter."""
     try:
-        trees = rule._parsed
+        trees = rule._plain_parsed
     except Exception:  # noqa: BLE001 (any parser hiccup means: no prefilter for this rule)
         return None
     found = []
@@ -265,9 +450,16 @@ _COMMON_FORMS = frozenset(
 )
 
 
+EXACT = "\x00"  # marks a key that must be a whole form, not part of one (never in a form)
+
+
 @functools.cache
 def _rarity(piece: str) -> int:
-    """How unlikely ``piece`` (no spaces) is in a sentence: longer, kanji or katakana, not common."""
+    """How unlikely ``piece`` (no spaces) is in a sentence: longer, kanji or katakana, not
+    common; a whole form (EXACT) is rarer than the same text inside any form."""
+    if piece.startswith(EXACT):  # a kanji or katakana word is often part of a longer form
+        word = piece[1:]
+        return _rarity(word) + (2 if word not in _COMMON_FORMS and any(not ("\u3040" <= c <= "\u309f") for c in word) else 0)
     if piece in _COMMON_FORMS:
         return 0
     return len(piece) + (3 if any(not ("\u3040" <= c <= "\u309f") for c in piece) else 0)
@@ -279,8 +471,11 @@ def _key(literal: str) -> str:
 
     A stream's spaces part its tokens' forms, so a piece (holding no space) is in a
     stream only inside one form: which pieces a form holds can be worked out once per form.
+    A piece with a space on both sides (`` 為 ``) is a whole form: EXACT + piece.
     """
-    return max(literal.split(), key=_rarity)
+    parts = literal.split(" ")
+    pieces = [p for p in parts if p] + [EXACT + p for p in parts[1:-1] if p]
+    return max(pieces, key=_rarity)
 
 
 def _set_rarity(literals: tuple[str, ...]) -> tuple:
@@ -337,7 +532,8 @@ class _KeysOfForm(dict):
         by_key = self.index._by_key
         first_chars = self.index._first_chars
         keys = {key for c in set(form) for key in first_chars.get(c, ()) if key in form}
-        slots = self[form] = frozenset().union(*map(by_key.__getitem__, keys))
+        slots = frozenset().union(*map(by_key.__getitem__, keys), by_key.get(EXACT + form, ()))
+        self[form] = slots
         return slots
 
 
@@ -399,13 +595,14 @@ class RuleIndex:
     def matches(self, stream: Stream) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) wherever a rule fires in the sentence: the spans of
         ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
-        text = stream.text
         found: list[tuple[Rule, int, int]] = []
         for rule, pattern in self._tried(stream):
+            tagged = rule.tagged
+            text = stream.tagged if tagged else stream.text
             spans = [m.span() for m in pattern.finditer(text)]
             # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
             if spans and not (rule._excluded and any(p.search(text) for p in rule._excluded)):
-                found += [(rule, *stream.span(start, end)) for start, end in spans if end > start]
+                found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
         return found
 
 
@@ -435,7 +632,7 @@ def builtin_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     folder = resources.files(__package__) / "rules"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
+        if entry.name.endswith(".toml") and entry.name != "fragments.toml":
             data = tomllib.loads(entry.read_text(encoding="utf-8"))
             rules.extend(rule_from_table(t) for t in data.get("rule", []))
     for rule in rules:
@@ -454,4 +651,4 @@ def spans_of(rule: Rule, text: str) -> list[tuple[int, int]]:
     return found
 
 
-__all__ = ["ACT_KINDS", "Example", "Rule", "RuleIndex", "Stream", "builtin_rules", "rule_from_table", "spans_of"]
+__all__ = ["ACT_KINDS", "POS_CLASSES", "Example", "Rule", "RuleIndex", "Stream", "builtin_rules", "expand", "fragments", "rule_from_table", "spans_of"]

@@ -39,6 +39,9 @@ class Scenario:
     alternatives: tuple[Rule, ...]  # options the company allows (kind alternative)
     # An example question that fits this situation, quoted when asks_reason fails.
     reason_question_example: str = "差し支えなければ、そうお考えの理由を伺ってもよろしいでしょうか"
+    # Examples quoted in the order criteria's advice; a scenario gives ones that fit it.
+    cause_example: str = "〜のため、〜となってしまいました"
+    remedy_example: str = "〜は本日中に〜いたします"
     # Instructor-only reference reply for a graded exercise, worded apart from the public
     # model answer so that handing in the lesson's answer earns nothing (graders.assignments.integrity).
     solution: str = ""
@@ -70,7 +73,7 @@ def _parse(data: dict) -> Scenario:
         criteria=tuple(Criterion(c["id"], int(c.get("points", 1))) for c in data["criteria"]),
         forbidden=tuple(rule_from_table(t, "forbidden_promise", f"{sid}.") for t in data.get("forbidden", [])),
         alternatives=tuple(rule_from_table(t, "alternative", f"{sid}.") for t in data.get("alternatives", [])),
-        **({"reason_question_example": data["reason_question_example"]} if "reason_question_example" in data else {}),
+        **{key: data[key] for key in ("reason_question_example", "cause_example", "remedy_example") if key in data},
         solution=data.get("solution", "").strip(),
     )
 

@@ -70,6 +70,7 @@ graders.assignments.grade_cells.assert_genuine = lambda *args, **kwargs: None
 # What each criterion wants present (good) and absent (bad), by act kind.
 GOOD_KINDS = {
     "apology_before_explanation": ("apology", "cause"),
+    "apology_first": ("apology",),
     "remedy_before_cause": ("remedy", "cause"),
     "asks_reason": ("reason_question",),
     "proposes_alternative": ("alternative",),
@@ -83,6 +84,7 @@ BAD_KINDS = {
     "no_pressure": ("pressure",),
     "no_excuse": ("excuse",),
     "apology_before_explanation": ("excuse",),
+    "apology_first": ("excuse",),
 }
 # A careful reply's order, and the explain-first order of a hurried one.
 GOOD_ORDER = ("neutral", "thanks", "apology", "empathy", "reason_question", "remedy", "alternative", "cause", "prevention", "closing")

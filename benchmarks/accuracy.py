@@ -1,0 +1,182 @@
+"""``python -m benchmarks.accuracy``: how well the checker agrees with people's labels.
+
+    python -m benchmarks.accuracy [--dev-only] [--root DIR]
+
+Every labelled set in the repository, each reported apart:
+
+- tests/data/labelled/<scenario>.toml: criteria only (agreement per criterion);
+- tests/data/realistic/dev/*.toml and tests/data/realistic/blind/*.toml (format in
+  tests/data/realistic/README.md), checked with the ``generic`` scenario: precision and
+  recall per act kind, and agreement per criterion. The blind split is the blind test:
+  ``--dev-only`` leaves it out (use it while writing rules).
+
+The realistic sets label six kinds; the checker's kinds map onto them (KIND_MAP):
+explanation is a cause or an excuse (both say why: the circumstances put forward as a
+reason), the other five are the checker kind of the same name. A labelled act is *found*
+when a detected act of a mapped kind overlaps its text (the first occurrence in the reply);
+a detected act is *right* when it overlaps some labelled act of that kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graders.checker.check import check
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Realistic label kind -> the checker's act kinds that carry it.
+KIND_MAP: dict[str, tuple[str, ...]] = {
+    "apology": ("apology",),
+    "explanation": ("cause", "excuse"),
+    "remedy": ("remedy",),
+    "reason_question": ("reason_question",),
+    "alternative": ("alternative",),
+    "denial": ("denial",),
+}
+REALISTIC_CRITERIA = ("apology_before_explanation", "remedy_before_cause", "asks_reason", "proposes_alternative", "no_denial")
+
+
+@dataclass
+class Reply:
+    id: str
+    scenario: str
+    text: str
+    expect: dict[str, bool]
+    acts: list[tuple[str, int, int]] | None = None  # (label kind, start, end); None: not labelled
+
+
+def load_realistic(folder: Path) -> list[Reply]:
+    replies = []
+    for path in sorted(folder.glob("*.toml")):
+        for r in tomllib.loads(path.read_text(encoding="utf-8")).get("reply", []):
+            text = r["text"]
+            acts = []
+            for act in r.get("acts", []):
+                start = text.find(act["text"])
+                if start < 0:
+                    raise ValueError(f"{path.name} {r['id']}: act text 「{act['text']}」 is not in the reply")
+                acts.append((act["kind"], start, start + len(act["text"])))
+            replies.append(Reply(r["id"], "generic", text, dict(r["expect"]), acts))
+    return replies
+
+
+def load_labelled(folder: Path) -> list[Reply]:
+    replies = []
+    for path in sorted(folder.glob("*.toml")):
+        for i, r in enumerate(tomllib.loads(path.read_text(encoding="utf-8")).get("reply", []), 1):
+            replies.append(Reply(f"{path.stem}#{i}", path.stem, r["text"], dict(r["expect"])))
+    return replies
+
+
+@dataclass
+class Counts:
+    labelled: int = 0  # labelled acts
+    found: int = 0  # of them, overlapped by a detected act
+    detected: int = 0  # detected acts of the mapped kinds
+    right: int = 0  # of them, overlapping a labelled act of the kind
+
+    @property
+    def recall(self) -> float | None:
+        return self.found / self.labelled if self.labelled else None
+
+    @property
+    def precision(self) -> float | None:
+        return self.right / self.detected if self.detected else None
+
+
+@dataclass
+class Score:
+    acts: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in KIND_MAP})
+    agree: dict[str, list[int]] = field(default_factory=dict)  # criterion -> [agreed, judged]
+    misses: list[str] = field(default_factory=list)  # one line per disagreement (reply id, what)
+
+    def agreement(self, criterion: str) -> float:
+        agreed, judged = self.agree[criterion]
+        return agreed / judged
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def score(replies: list[Reply]) -> Score:
+    result = Score()
+    for reply in replies:
+        report = check(reply.text, reply.scenario)
+        for c in report.criteria:
+            if c.id in reply.expect:
+                tally = result.agree.setdefault(c.id, [0, 0])
+                tally[1] += 1
+                if c.passed == reply.expect[c.id]:
+                    tally[0] += 1
+                else:
+                    result.misses.append(f"{reply.id} {c.id}: expected {reply.expect[c.id]}")
+        if reply.acts is None:
+            continue
+        for kind, checker_kinds in KIND_MAP.items():
+            counts = result.acts[kind]
+            labelled = [(s, e) for k, s, e in reply.acts if k == kind]
+            detected = [(a.start, a.end) for a in report.acts if a.kind in checker_kinds]
+            counts.labelled += len(labelled)
+            counts.detected += len(detected)
+            counts.found += sum(any(_overlaps(l, d) for d in detected) for l in labelled)
+            counts.right += sum(any(_overlaps(d, l) for l in labelled) for d in detected)
+            for l in labelled:
+                if not any(_overlaps(l, d) for d in detected):
+                    result.misses.append(f"{reply.id} {kind} missed: {reply.text[l[0]:l[1]]}")
+            for d in detected:
+                if not any(_overlaps(d, l) for l in labelled):
+                    result.misses.append(f"{reply.id} {kind} wrongly found: {reply.text[d[0]:d[1]]}")
+    return result
+
+
+def _pct(value: float | None) -> str:
+    return "   -  " if value is None else f"{value * 100:5.1f}%"
+
+
+def table(name: str, replies: list[Reply], result: Score) -> str:
+    lines = [f"{name}: {len(replies)} replies"]
+    if any(r.acts is not None for r in replies):
+        lines.append(f"  {'act kind':<18}{'labelled':>9}{'recall':>9}{'detected':>9}{'precision':>10}")
+        for kind, c in result.acts.items():
+            lines.append(f"  {kind:<18}{c.labelled:>9}{_pct(c.recall):>9}{c.detected:>9}{_pct(c.precision):>10}")
+    lines.append(f"  {'criterion':<28}{'judged':>7}{'agreement':>11}")
+    for criterion, (agreed, judged) in sorted(result.agree.items()):
+        lines.append(f"  {criterion:<28}{judged:>7}{_pct(agreed / judged):>11}")
+    agreed = sum(a for a, _ in result.agree.values())
+    judged = sum(j for _, j in result.agree.values())
+    lines.append(f"  {'all criteria':<28}{judged:>7}{_pct(agreed / judged if judged else None):>11}")
+    return "\n".join(lines)
+
+
+def sets(root: Path, dev_only: bool) -> list[tuple[str, list[Reply]]]:
+    """(name, replies) for every labelled set under ``root``, the blind split last."""
+    data = root / "tests" / "data"
+    found = [("labelled (tests/data/labelled)", load_labelled(data / "labelled"))]
+    found.append(("realistic dev (tests/data/realistic/dev)", load_realistic(data / "realistic" / "dev")))
+    if not dev_only:
+        found.append(("realistic BLIND (tests/data/realistic/blind)", load_realistic(data / "realistic" / "blind")))
+    return [(name, replies) for name, replies in found if replies]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dev-only", action="store_true", help="leave out the blind split (while writing rules)")
+    parser.add_argument("--misses", action="store_true", help="list every disagreement (never on the blind split)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the repository whose labelled sets to read")
+    args = parser.parse_args(argv)
+    for name, replies in sets(args.root, args.dev_only):
+        result = score(replies)
+        print(table(name, replies, result))
+        if args.misses and "BLIND" not in name:
+            print("\n".join(f"    {m}" for m in result.misses))
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
