@@ -42,7 +42,7 @@ exercises: install
 
 # A local class on a real JupyterHub (needs root: the accounts are Unix users; see docs/deploy.md).
 # JupyterHub comes from PyPI (the `hub` extra), its proxy from npm into hub/node_modules.
-.PHONY: hub hub-stop hub-install
+.PHONY: hub hub-stop hub-install bench-hub
 HUB_STAMP := $(VENV)/.hub-installed
 HUB_PROXY := hub/node_modules/.bin/configurable-http-proxy
 
@@ -63,6 +63,10 @@ hub: install hub-install
 
 hub-stop:
 	$(BIN)/python scripts/hub.py stop
+
+# Memory per learner server (jupyter server + kernel after a form check), to size a class.
+bench-hub: install hub-install
+	$(BIN)/python -m benchmarks.hub
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis artifacts hub/node_modules

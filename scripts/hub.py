@@ -343,6 +343,38 @@ class Classroom:
         if waiting:
             raise RuntimeError(f"servers not ready within {START_TIMEOUT} s: {sorted(waiting)}; see {self.state / 'jupyterhub.log'}")
 
+    def start_kernel(self, name: str, token: str) -> str:
+        """A kernel in the user's server, through the server's REST API (as JupyterLab starts one)."""
+        status, raw = self.request("POST", f"/user/{name}/api/kernels", token, body={"name": "python3"})
+        if status >= 400:
+            raise RuntimeError(f"kernel for {name}: HTTP {status} {raw[:300]!r}")
+        return json.loads(raw)["id"]
+
+    def run_in_kernel(self, name: str, kernel_id: str, code: str, timeout: float = 300) -> str:
+        """Run ``code`` in that kernel and return what it printed. The client connects with the
+        kernel's connection file in the user's runtime folder (root may read it)."""
+        from jupyter_client import BlockingKernelClient
+
+        client = BlockingKernelClient(connection_file=str(
+            self.home(name) / ".local/share/jupyter/runtime" / f"kernel-{kernel_id}.json"))
+        client.load_connection_file()
+        client.start_channels()
+        printed: list[str] = []
+
+        def keep(msg: dict) -> None:
+            if msg["msg_type"] == "stream":
+                printed.append(msg["content"]["text"])
+            elif msg["msg_type"] == "error":
+                printed.append("\n".join(msg["content"]["traceback"]))
+        try:
+            client.wait_for_ready(timeout=timeout)
+            reply = client.execute_interactive(code, timeout=timeout, output_hook=keep)
+        finally:
+            client.stop_channels()
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"code failed in {name}'s kernel:\n{''.join(printed)}")
+        return "".join(printed)
+
     def server_pids(self, name: str) -> list[int]:
         """The user's jupyter server and its kernels (every process of that Unix user)."""
         uid = pwd.getpwnam(name).pw_uid
