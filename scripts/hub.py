@@ -358,7 +358,9 @@ class Classroom:
         client = BlockingKernelClient(connection_file=str(
             self.home(name) / ".local/share/jupyter/runtime" / f"kernel-{kernel_id}.json"))
         client.load_connection_file()
-        client.start_channels()
+        # No heartbeat: on a busy machine a kernel still starting misses its first beats and
+        # the client would call it dead; waiting for its kernel_info reply is the real test.
+        client.start_channels(hb=False)
         printed: list[str] = []
 
         def keep(msg: dict) -> None:

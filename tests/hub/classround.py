@@ -4,9 +4,10 @@ The hub runs on 127.0.0.1 with its own state folder and accounts named rt-<name>
 meets a `make hub` class. Every learner acts through the Hub: the Hub's REST API starts their
 servers and issues their tokens; fetch, submit and fetch_feedback are the requests JupyterLab's
 Assignments panel sends to nbgrader's server extension in the learner's own server; the notebook
-literal is typed through the server's contents API. The form's code path (answers.save) and
-every instructor command (release, collect, autograde, feedback, export, grade-cohort,
-tamper-check) run as that account's Unix user with the environment the hub gives its servers.
+literal is typed through the server's contents API; the form's チェック (RewriteForm.check, which saves answers.json) runs in a kernel of the
+learner's server. Every instructor command (release, collect, autograde, feedback, export,
+grade-cohort, tamper-check) runs as the grader account, with the environment the hub gives
+its servers, in the course folder the formgrader service serves.
 
 Learners of the round:
 - aiko:  answers in the form (answers.json), on time
@@ -51,17 +52,23 @@ REPLIES = {
 }
 FIRST_TRY = "申し訳ございません。原因は設定の誤りでした。すでに復旧しております。"  # emi's first submission
 
-SAVE_IN_FORM = (  # what the form does on チェック: record the reply in answers.json next to the notebook
-    "import sys\n"
-    "from graders.learner import answers\n"
-    "answers.save(sys.argv[1], sys.argv[2], sys.argv[3], event='check')\n"
-)
+# What the notebook's form does when the learner presses チェック, in the learner's own kernel.
+FORM_CHECK = """
+import os
+from graders import RewriteForm
+form = RewriteForm({exercise!r}, answers_path=os.path.expanduser({path!r}))
+form.textarea.value = {text!r}
+report = form.check()
+assert form.wait_saved(30)
+print(report.score)
+"""
 
 
 @dataclass
 class Round:
     room: hub.Classroom
     tokens: dict[str, str]
+    kernels: dict[str, str] = field(default_factory=dict)  # learner -> the form's kernel
     duedate: datetime | None = None
     listings: dict[str, list] = field(default_factory=dict)  # learner -> the Assignments panel's list after each step
     inbound: str = ""  # `nbgrader list --inbound` before collect
@@ -96,9 +103,12 @@ class Round:
         return reply["value"]
 
     def answer_in_form(self, learner: str, text: str) -> None:
-        folder = self.room.home(learner) / ASSIGNMENT
-        done = self.room.run_as(learner, [sys.executable, "-c", SAVE_IN_FORM, str(folder / "answers.json"), EXERCISE, text])
-        assert done.returncode == 0, done.stderr
+        """Type into the form and press チェック, in a kernel of the learner's server."""
+        if learner not in self.kernels:
+            self.kernels[learner] = self.room.start_kernel(learner, self.tokens[learner])
+        code = FORM_CHECK.format(exercise=EXERCISE, path=f"~/{ASSIGNMENT}/answers.json", text=text)
+        printed = self.room.run_in_kernel(learner, self.kernels[learner], code)
+        assert printed.strip().isdigit(), printed
 
     def answer_in_notebook(self, learner: str, text: str) -> None:
         """Type into the answer cell's literal, saving through the server's contents API."""
