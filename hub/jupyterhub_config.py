@@ -53,10 +53,18 @@ shared_env = {
     # One nbgrader_config.py for the class: course id and exchange folder.
     "JUPYTER_CONFIG_PATH": spec["config_dir"],
 }
+
+
+def config_path(spawner) -> str:
+    """Learners also get their own layer first: nbgrader's instructor tools off, no news pop-up."""
+    learner = [spec["learner_config_dir"]] if spawner.user.name in spec["learners"] else []
+    return os.pathsep.join([*learner, spec["config_dir"]])
+
+
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(venv_bin / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
-c.Spawner.environment = shared_env
+c.Spawner.environment = {**shared_env, "JUPYTER_CONFIG_PATH": config_path}
 # A busy 2-core machine starts JupyterLab in tens of seconds; these are upper bounds only.
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180

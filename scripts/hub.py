@@ -49,6 +49,12 @@ MARKER = "outai-rewrite hub demo account"
 # What the grader's course folder needs: the config, the sources and the releases.
 COURSE_PARTS = ("nbgrader_config.py", "solutions", "exercises")
 SKIP = shutil.ignore_patterns("answers.json*", "*.corrupt-*", ".ipynb_checkpoints", "__pycache__")
+# Learners' servers: nbgrader's instructor tools off (the formgrader is the service's), no news pop-up.
+LEARNER_SERVER_CONFIG = {"ServerApp": {"jpserver_extensions": {
+    "nbgrader.server_extensions.formgrader": False, "nbgrader.server_extensions.course_list": False}}}
+LEARNER_PAGE_CONFIG = {"disabledExtensions": {
+    "@jupyter/nbgrader:create-assignment": True, "@jupyter/nbgrader:course-list": True,
+    "@jupyterlab/apputils-extension:announcements": True}}
 JA_PACK = "jupyterlab_language_pack_ja_JP"
 JA_SETTINGS = Path(".jupyter/lab/user-settings/@jupyterlab/translation-extension/plugin.jupyterlab-settings")
 
@@ -172,6 +178,7 @@ class Classroom:
             "proxy_command": str(PROXY),
             "venv_bin": str(VENV_BIN),
             "config_dir": str(state / "etc" / "jupyter"),
+            "learner_config_dir": str(state / "etc" / "jupyter-learners"),
             "exchange": str(state / "exchange"),
             "homes": str(state / "home"),
             "course_dir": str(state / "home" / names["grader"] / COURSE_ID),
@@ -205,7 +212,11 @@ class Classroom:
             f"c.CourseDirectory.course_id = {self.spec['course_id']!r}\n"
             f"c.Exchange.root = {self.spec['exchange']!r}\n",
             encoding="utf-8")
-        for path in (folder, folder.parent, folder / "nbgrader_config.py"):
+        learners = Path(self.spec["learner_config_dir"])
+        (learners / "labconfig").mkdir(parents=True, exist_ok=True)
+        (learners / "jupyter_server_config.json").write_text(json.dumps(LEARNER_SERVER_CONFIG, indent=1), encoding="utf-8")
+        (learners / "labconfig" / "page_config.json").write_text(json.dumps(LEARNER_PAGE_CONFIG, indent=1), encoding="utf-8")
+        for path in (folder.parent, *folder.parent.rglob("*")):
             path.chmod(0o755 if path.is_dir() else 0o644)
 
     def _make_exchange(self) -> None:
@@ -250,11 +261,16 @@ class Classroom:
     def course_dir(self) -> Path:
         return Path(self.spec["course_dir"])
 
+    def config_path(self, name: str) -> str:
+        """JUPYTER_CONFIG_PATH of the account: the class's config, learners' settings first."""
+        learner = [self.spec["learner_config_dir"]] if name in self.spec["learners"] else []
+        return os.pathsep.join([*learner, self.spec["config_dir"]])
+
     def user_env(self, name: str) -> dict[str, str]:
         """What the hub gives a user's server: the shared environment and the class config."""
         return {"HOME": str(self.home(name)), "USER": name, "LANG": "C.UTF-8",
                 "PATH": os.pathsep.join([str(VENV_BIN), "/usr/local/bin", "/usr/bin", "/bin"]),
-                "JUPYTER_CONFIG_PATH": self.spec["config_dir"]}
+                "JUPYTER_CONFIG_PATH": self.config_path(name)}
 
     # --- running ------------------------------------------------------------------------
     def start(self) -> None:

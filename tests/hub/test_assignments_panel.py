@@ -57,3 +57,5 @@ def test_a_learner_sees_her_assignment_submitted_with_feedback(class_round, clas
     expect(page.locator("#fetched_assignments_list")).to_contain_text(ASSIGNMENT)
     # Nothing is left to fetch: her assignment is already in her home.
     expect(page.locator("#released_assignments_list")).not_to_contain_text(ASSIGNMENT)
+    # The instructor's tools are not in a learner's JupyterLab.
+    expect(page.locator(".lm-TabBar-tab", has_text="Create Assignment")).to_have_count(0)

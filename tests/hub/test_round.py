@@ -118,6 +118,8 @@ def test_the_formgrader_service_shows_the_submissions_to_the_instructor(class_ro
     status, _ = classroom.request("GET", f"/services/{classroom.spec['course_id']}/formgrader/api/assignments",
                                   class_round.tokens[learner])
     assert status == 403  # a learner may not open the formgrader
+    status, _ = classroom.request("GET", f"/user/{learner}/formgrader", class_round.tokens[learner])
+    assert status == 404  # nor run one of her own
 
 
 @pytest.mark.parametrize("learner", SUBMITTERS)
