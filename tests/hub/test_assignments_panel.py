@@ -49,6 +49,9 @@ def test_a_learner_sees_her_assignment_submitted_with_feedback(class_round, clas
     page.wait_for_url(re.compile(rf"/user/{learner}/lab"), timeout=UI_TIMEOUT)
     expect(page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader")).to_be_visible(timeout=UI_TIMEOUT)
 
+    # Her home holds the fetched assignment (the file browser lists the server's root).
+    expect(page.locator(".jp-DirListing-item", has_text=ASSIGNMENT)).to_be_visible(timeout=UI_TIMEOUT)
+
     page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
     page.locator(".lm-Menu-content .lm-Menu-item", has_text="Assignment List").click()
 
