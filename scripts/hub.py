@@ -191,7 +191,7 @@ class Classroom:
         spec_file.write_text(json.dumps(spec, indent=2, ensure_ascii=False), encoding="utf-8")
         spec_file.chmod(0o600)  # the password and the API token: for root (the hub) only
         room = cls(state, spec)
-        room._write_nbgrader_config()
+        room._write_configs()
         room._make_exchange()
         room._make_course()
         for name in room.accounts:
@@ -203,7 +203,7 @@ class Classroom:
         grant_passage(room.accounts, closed_folders(needed), state / "passage.json")
         return room
 
-    def _write_nbgrader_config(self) -> None:
+    def _write_configs(self) -> None:
         folder = Path(self.spec["config_dir"])
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "nbgrader_config.py").write_text(
@@ -312,11 +312,13 @@ class Classroom:
     def processes(self) -> list[psutil.Process]:
         """Processes of the class: the accounts' servers and kernels, the hub's proxy."""
         uids = {a.pw_uid for a in map(_account, self.accounts) if a is not None}
+        proxy = ["--api-port", str(self.spec["proxy_api_port"])]
         found = []
         for proc in psutil.process_iter(["pid", "name", "uids", "username", "cmdline"]):
-            mine = proc.info["uids"] and proc.info["uids"].real in uids
-            proxy = str(self.spec["proxy_api_port"]) in " ".join(proc.info["cmdline"] or []) and "configurable-http-proxy" in " ".join(proc.info["cmdline"] or [])
-            if mine or proxy:
+            cmdline = proc.info["cmdline"] or []
+            ours = proc.info["uids"] is not None and proc.info["uids"].real in uids
+            our_proxy = any(cmdline[i:i + 2] == proxy for i in range(len(cmdline)))
+            if ours or our_proxy:
                 found.append(proc)
         return found
 
@@ -437,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("action", choices=["start", "stop"])
     parser.add_argument("--state", type=Path, default=DEFAULT_STATE, help="state folder (default: .hub/)")
     parser.add_argument("--port", type=int, default=8000, help="the hub's port on 127.0.0.1 (default: 8000)")
+    parser.add_argument("--prefix", default="", help="put before every account's name (when a name is taken)")
     args = parser.parse_args(argv)
 
     if args.action == "stop":
@@ -452,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         print("hub: stopped" + (f"; had to end {', '.join(leftovers)}" if leftovers else ", nothing left running"))
         return 0
 
-    room = Classroom.prepare(args.state, args.port)
+    room = Classroom.prepare(args.state, args.port, args.prefix)
     (room.state / SCRIPT_PID).write_text(str(os.getpid()))
     # Ctrl-C, and `hub.py stop` (SIGTERM), end the wait below; even when started in the background.
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -1,7 +1,7 @@
 """One round of 01-apology-order by a whole class on a real JupyterHub (scripts/hub.py).
 
-The hub runs on 127.0.0.1 with its own state folder and accounts named rt-<name>, so it never
-meets a `make hub` class. Every learner acts through the Hub: the Hub's REST API starts their
+The hub runs on 127.0.0.1 with its own state folder and accounts named rt<pid>-<name>, so it
+never meets a `make hub` class or another test run. Every learner acts through the Hub: the Hub's REST API starts their
 servers and issues their tokens; fetch, submit and fetch_feedback are the requests JupyterLab's
 Assignments panel sends to nbgrader's server extension in the learner's own server; the notebook
 literal is typed through the server's contents API; the form's チェック (RewriteForm.check, which saves answers.json) runs in a kernel of the
@@ -20,6 +20,7 @@ Learners of the round:
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ import hub  # noqa: E402 (scripts/hub.py)
 ASSIGNMENT = "01-apology-order"
 EXERCISE = f"{ASSIGNMENT}.q1"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-PREFIX = "rt-"
+PREFIX = f"rt{os.getpid()}-"  # Unix names stay under 32 characters
 ROLES = {role: PREFIX + name for role, name in
          dict(form="aiko", literal="daiki", twice="emi", late="kenta", nothing="yui").items()}
 SUBMITTERS = [ROLES[r] for r in ("form", "literal", "twice", "late")]
