@@ -12,10 +12,8 @@ is also what the notebooks' grade cells score for it, so totals agree with nbgra
 
 from __future__ import annotations
 
-import ast
 import json
 import os
-import re
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -25,8 +23,18 @@ from typing import Iterable, Iterator, NamedTuple
 
 from ..learner import answers
 from ..checker.errors import InputError
-from ..learner.exercises import Exercise, all_exercises, for_assignment, genuine_points
+from ..learner.exercises import (
+    ConversationExercise,
+    Exercise,
+    conversations_for,
+    for_assignment,
+    genuine_points,
+    graded_assignments,
+)
 from ..checker.scenarios import get_scenario
+from ..roleplay.dialogue import get_dialogue
+from . import conversations
+from .answer_cells import answer_cells, assigned
 
 SUBMITTED = "submitted"
 GENUINE = "genuine"  # the hidden check of every exercise (graders.assignments.grade_cells.assert_genuine)
@@ -101,7 +109,7 @@ def student_ids(course_dir: str | os.PathLike) -> list[str]:
 def select_assignments(course_dir: str | os.PathLike, wanted: Iterable[str] | None = None) -> list[str]:
     """The assignments to grade: ``wanted`` (each must be registered), else every
     registered assignment that at least one student submitted."""
-    registered = sorted({e.assignment for e in all_exercises().values()})
+    registered = graded_assignments()
     if wanted:
         wanted = list(dict.fromkeys(wanted))
         unknown = [a for a in wanted if a not in registered]
@@ -122,7 +130,7 @@ def select_assignments(course_dir: str | os.PathLike, wanted: Iterable[str] | No
 def iter_submissions(course_dir: str | os.PathLike, assignments: list[str], students: Iterable[str] | None = None) -> Iterator[Submission]:
     """Every (student, assignment) to grade, students sorted; a missing folder is a Submission with a status."""
     root = submitted_dir(course_dir)
-    registered = {e.assignment for e in all_exercises().values()}
+    registered = set(graded_assignments())
     for student in student_ids(course_dir) if students is None else students:
         folder = root / student
         present = set(_subfolders(folder))
@@ -176,41 +184,14 @@ def load_answers(folder: str | os.PathLike) -> tuple[dict, str | None, str]:
     return stored, None, ""
 
 
-_ANSWER_CELL = re.compile(r"q(\d+)-answer")
-
-
-def _literal(source: str, name: str) -> str | None:
-    """The string last assigned to ``name`` at the top level of a cell, read without running it."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None  # in the kernel the cell fails too, and the grade cells find no answer
-    value = None
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            constant = node.value
-            value = constant.value if isinstance(constant, ast.Constant) and isinstance(constant.value, str) else None
-    return value
-
-
 def notebook_answers(folder: str | os.PathLike) -> dict[int, str]:
     """The literal replies typed in the answer cells (grade id ``q<n>-answer``) of the
     submitted notebooks: {n: text}. A notebook that cannot be read gives nothing."""
     found: dict[int, str] = {}
-    for path in sorted(Path(folder).glob("*.ipynb")):
-        try:
-            cells = json.loads(path.read_bytes().decode("utf-8")).get("cells", [])
-        except (OSError, ValueError, AttributeError):
-            continue
-        for cell in cells if isinstance(cells, list) else []:
-            grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id", "") if isinstance(cell, dict) else ""
-            match = _ANSWER_CELL.fullmatch(str(grade_id))
-            if match and cell.get("cell_type") == "code":
-                source = cell.get("source", "")
-                source = "".join(source) if isinstance(source, list) else str(source)
-                text = _literal(source, f"ANSWER_Q{match[1]}")
-                if text is not None:
-                    found[int(match[1])] = text
+    for n, source in answer_cells(folder):
+        text = assigned(source, f"ANSWER_Q{n}", lambda v: isinstance(v, str))
+        if text is not None:
+            found[n] = text
     return found
 
 
@@ -228,17 +209,22 @@ def answer_text(entry: dict | None, fallback: str | None) -> tuple[str | None, s
 def criterion_title(criterion_id: str) -> str:
     """The Japanese name of a criterion (or of the genuine-reply check)."""
     from ..checker.rubric import CRITERIA
+    from ..roleplay.grading import CRITERIA as CONVERSATION_CRITERIA
 
-    return GENUINE_TITLE if criterion_id == GENUINE else CRITERIA.get(criterion_id, (criterion_id,))[0]
+    if criterion_id == GENUINE:
+        return GENUINE_TITLE
+    return (CRITERIA.get(criterion_id) or CONVERSATION_CRITERIA.get(criterion_id) or (criterion_id,))[0]
 
 
-def criteria_of(exercise: Exercise) -> list[tuple[str, int]]:
-    """(criterion id, points) of an exercise, as its notebook grades it: the scenario's
-    criteria, then the hidden genuine-reply check."""
+def criteria_of(exercise: Exercise | ConversationExercise) -> list[tuple[str, int]]:
+    """(criterion id, points) of an exercise, as its notebook grades it: the scenario's (or
+    the dialogue's) criteria, then the hidden genuine-reply check."""
+    if isinstance(exercise, ConversationExercise):
+        return list(get_dialogue(exercise.dialogue).criteria) + [(GENUINE, genuine_points())]
     return [(c.id, c.points) for c in get_scenario(exercise.scenario).criteria] + [(GENUINE, genuine_points())]
 
 
-def _zero_rows(sub: Submission, exercise: Exercise, status: str, detail: str = "") -> list[Row]:
+def _zero_rows(sub: Submission, exercise: Exercise | ConversationExercise, status: str, detail: str = "") -> list[Row]:
     message = PROBLEMS[status] + (f"（{detail}）。" if detail else "。")
     return [Row(sub.student, sub.assignment, exercise.id, c, False, 0, p, message, status, "") for c, p in criteria_of(exercise)]
 
@@ -263,8 +249,52 @@ def grade_exercise(sub: Submission, exercise: Exercise, text: str, status: str, 
     return rows
 
 
+def grade_conversation(sub: Submission, exercise: ConversationExercise, turns: list[str], status: str, source: str) -> list[Row]:
+    """Rows of one conversation: the dialogue's criteria on the replay, and the genuine-reply
+    check on every turn it used (as graders.assignments.roleplay_cells grades them)."""
+    from ..assignments.integrity import inspect_for
+
+    try:
+        played = conversations.replay(exercise, turns)
+    except InputError as e:
+        return _zero_rows(sub, exercise, "invalid_answer", str(e))
+    rows = [
+        Row(sub.student, sub.assignment, exercise.id, r.id, r.passed, r.points, r.max_points, r.message, status, source)
+        for r in played.results
+    ]
+    scenario = played.conversation.dialogue.scenario
+    findings = [f"{i} 回目: {f.message}" for i, t in enumerate(played.conversation.turns, 1) for f in inspect_for(t.text, scenario)]
+    points = genuine_points()
+    message = " ".join(findings) or "どの返事も、お客様にそのまま言える、自分の言葉で書かれています。"
+    rows.append(Row(sub.student, sub.assignment, exercise.id, GENUINE, not findings, 0 if findings else points, points, message, status, source))
+    return rows
+
+
+def _grade_conversations(sub: Submission, stored: dict, problem: str | None, detail: str) -> list[Row]:
+    typed: dict[int, list[str]] | None = None  # the notebook is read only when it is needed
+    rows: list[Row] = []
+    for exercise in conversations_for(sub.assignment):
+        turns, unreadable = conversations.saved_turns(stored.get(exercise.id), exercise)
+        source = FROM_FILE
+        if not turns:
+            typed = conversations.notebook_turns(sub.folder) if typed is None else typed
+            turns, source = conversations.typed_turns(typed.get(exercise.number)), FROM_NOTEBOOK
+        if turns:
+            status = problem or ("invalid_answer" if unreadable else GRADED if source == FROM_FILE else "no_answer")
+            rows.extend(grade_conversation(sub, exercise, turns, status, source))
+        else:
+            status = problem or ("invalid_answer" if unreadable else "no_answer")
+            rows.extend(_zero_rows(sub, exercise, status, detail if problem else unreadable))
+    return rows
+
+
 def grade_submission(sub: Submission) -> list[Row]:
     """The rows of one submission: one per exercise x criterion of its assignment."""
+    exercises = for_assignment(sub.assignment) + conversations_for(sub.assignment)
+    if sub.status is not None:
+        return [row for e in exercises for row in _zero_rows(sub, e, sub.status)]
+    if conversations_for(sub.assignment):
+        return _grade_conversations(sub, *load_answers(sub.folder))
     exercises = for_assignment(sub.assignment)
     if sub.status is not None:
         return [row for e in exercises for row in _zero_rows(sub, e, sub.status)]
