@@ -5,6 +5,7 @@ Debian's /usr/bin/chromium through Playwright, as in tests/browser (`make test` 
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -48,6 +49,9 @@ def test_a_learner_sees_her_assignment_submitted_with_feedback(class_round, clas
     # The hub sends her to her own JupyterLab.
     page.wait_for_url(re.compile(rf"/user/{learner}/lab"), timeout=UI_TIMEOUT)
     expect(page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader")).to_be_visible(timeout=UI_TIMEOUT)
+    if importlib.util.find_spec("jupyterlab_language_pack_ja_JP") is not None:
+        # Her JupyterLab is in Japanese (nbgrader's own panel has no Japanese strings).
+        expect(page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^ファイル$"))).to_be_visible()
 
     # Her home holds the fetched assignment (the file browser lists the server's root).
     expect(page.locator(".jp-DirListing-item", has_text=ASSIGNMENT)).to_be_visible(timeout=UI_TIMEOUT)
