@@ -68,6 +68,8 @@ c.Spawner.environment = {**shared_env, "JUPYTER_CONFIG_PATH": config_path}
 # A busy 2-core machine starts JupyterLab in tens of seconds; these are upper bounds only.
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
+# Stopping: a server shuts its kernels down before it exits; give it time before SIGTERM/SIGKILL.
+c.LocalProcessSpawner.interrupt_timeout = 30
 
 # --- the formgrader as a Hub service, for the instructors ----------------------------
 c.JupyterHub.load_groups = {spec["formgrade_group"]: {"users": spec["instructors"]}}

@@ -15,6 +15,7 @@ exchange and the grader's course folder; it survives a restart, the accounts do 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -60,6 +61,7 @@ JA_SETTINGS = Path(".jupyter/lab/user-settings/@jupyterlab/translation-extension
 
 START_TIMEOUT = 180  # s: upper bounds on a busy 2-core machine; waits end when the state is reached
 STOP_TIMEOUT = 60
+KERNEL_EXIT_GRACE = 20  # s
 SCRIPT_PID = "hub-script.pid"  # the running `hub.py start`, which `hub.py stop` asks to stop
 
 
@@ -301,9 +303,11 @@ class Classroom:
                 hub.wait(STOP_TIMEOUT)
             except psutil.TimeoutExpired:
                 hub.kill()
-        leftovers = self.processes()
+        # A kernel whose server has gone notices within seconds and exits by itself.
+        _, leftovers = psutil.wait_procs(self.processes(), timeout=KERNEL_EXIT_GRACE)
         for proc in leftovers:
-            proc.kill()
+            with contextlib.suppress(psutil.NoSuchProcess):
+                proc.kill()
         revoke_passage(self.state / "passage.json")
         for name in self.accounts:
             remove_account(name)
