@@ -48,7 +48,7 @@ lab: install
 browser:
 	bash scripts/ensure-chromium.sh
 
-test: install browser
+test: install browser hub-install
 	$(BIN)/python -m pytest
 	bash scripts/run-nbval.sh
 
@@ -68,5 +68,33 @@ exercises: install
 lessons: install
 	$(BIN)/python scripts/sync_lessons.py
 
+# A local class on a real JupyterHub (needs root: the accounts are Unix users; see docs/deploy.md).
+# JupyterHub comes from PyPI (the `hub` extra), its proxy from npm into hub/node_modules.
+.PHONY: hub hub-stop hub-install bench-hub
+HUB_STAMP := $(VENV)/.hub-installed
+HUB_PROXY := hub/node_modules/.bin/configurable-http-proxy
+
+$(HUB_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/pip install --quiet -e ".[hub]"
+	touch $(HUB_STAMP)
+
+$(HUB_PROXY): hub/package.json hub/package-lock.json
+	bash scripts/ensure-hub-tools.sh
+	npm ci --prefix hub --no-audit --no-fund --loglevel=error
+	touch $(HUB_PROXY)
+
+hub-install: $(HUB_STAMP) $(HUB_PROXY)
+	@bash scripts/ensure-hub-tools.sh
+
+hub: install hub-install
+	$(BIN)/python scripts/hub.py start
+
+hub-stop:
+	$(BIN)/python scripts/hub.py stop
+
+# Memory per learner server (jupyter server + kernel after a form check), to size a class.
+bench-hub: install hub-install
+	$(BIN)/python -m benchmarks.hub
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis artifacts
+	rm -rf $(VENV) .pytest_cache .hypothesis artifacts hub/node_modules
