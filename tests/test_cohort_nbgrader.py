@@ -218,7 +218,7 @@ def test_feedback_from_an_unedited_draft_has_the_findings_and_the_letter_but_no_
         assert INSTRUCTOR_NOTE not in page and "下書き" not in page
         assert html.escape(letter_of(reviewed, student).splitlines()[0]) in page
         if student != LEARNERS[1]:
-            assert "採点器の所見" in page and "説明より先に謝罪" in page
+            assert "採点器の所見" in page and "まず謝罪" in page
     assert "講師が書いたコメントです。" in (reviewed / "feedback" / LEARNERS[1] / LETTER_ASSIGNMENT / f"{LETTER_ASSIGNMENT}.html").read_text(encoding="utf-8")
 
 

@@ -296,7 +296,7 @@ from graders.assignments.roleplay_cells import assert_conversation
 
 assert_conversation("{exercise.id}", "{criterion_id}", fallback={name})
 """
-        cells.append(_code(f"q{n}-{criterion_id}", source, grade=True, locked=True, points=points))
+        cells.append(_code(f"q{n}-{criterion_id}", source, GRADE_CELL_TAGS, grade=True, locked=True, points=points))
     hidden = f"""
 # 採点: {GENUINE_TURNS_TITLE}（{genuine_points()}点、非公開のチェック。採点のときに実行されます）
 ### BEGIN HIDDEN TESTS
@@ -305,7 +305,7 @@ from graders.assignments.roleplay_cells import assert_genuine_turns
 assert_genuine_turns("{exercise.id}", fallback={name})
 ### END HIDDEN TESTS
 """
-    cells.append(_code(f"q{n}-genuine", hidden, grade=True, locked=True, points=genuine_points()))
+    cells.append(_code(f"q{n}-genuine", hidden, GRADE_CELL_TAGS, grade=True, locked=True, points=genuine_points()))
     return cells
 
 

@@ -23,13 +23,17 @@ from ..roleplay.dialogue import get_dialogue
 from ..roleplay.grading import CRITERIA
 from ..roleplay.summary import Played, play
 from . import integrity
-from .grade_cells import MissingAnswer
+from .grade_cells import GradeFailure, MissingAnswer
+
+
+# What a learner who sees a ✗ under a conversation does next.
+CONVERSATION_NEXT_STEP = "→ 上の会話で「最初から」を押し、お客様ともう一度話してみてから、このセルを実行し直してください。"
 
 
 def turns_for(exercise_id: str, fallback=(), path: str | Path = answers.FILENAME) -> list[str]:
     """The learner's turns: the saved transcript if it has any, else ``fallback``.
 
-    Raises MissingAnswer (an AssertionError, so the cell fails) if neither holds a turn.
+    Raises MissingAnswer (a GradeFailure, so the cell fails with a short ✗ block) if neither holds a turn.
     """
     exercise = get_conversation(exercise_id)
     try:
@@ -44,7 +48,8 @@ def turns_for(exercise_id: str, fallback=(), path: str | Path = answers.FILENAME
         return typed
     raise MissingAnswer(
         f"「{exercise_id}」の会話が見つかりません。ウィジェットでお客様と会話するか、"
-        "回答セルの [ ] の中に返事を一回分ずつ書いてから、もう一度実行してください。"
+        "回答セルの [ ] の中に返事を一回分ずつ書いてから、もう一度実行してください。",
+        None,  # the message already says what to do
     )
 
 
@@ -59,11 +64,11 @@ def _replay(exercise_id: str, fallback) -> tuple[Played, list[str]]:
     try:
         return _played(get_conversation(exercise_id).dialogue, tuple(turns)), turns
     except InputError as e:
-        raise AssertionError(str(e)) from None
+        raise GradeFailure(str(e)) from None
 
 
 def assert_conversation(exercise_id: str, criterion_id: str, fallback=()) -> None:
-    """Pass (print ✓ and the message) or raise AssertionError with the criterion's message."""
+    """Pass (print ✓ and the message) or raise GradeFailure with the criterion's message."""
     if criterion_id not in CRITERIA:
         raise InputError(f"会話の観点「{criterion_id}」はありません。使える観点: {', '.join(CRITERIA)}")
     played, _ = _replay(exercise_id, fallback)
@@ -72,12 +77,12 @@ def assert_conversation(exercise_id: str, criterion_id: str, fallback=()) -> Non
         raise InputError(f"会話「{played.conversation.dialogue.id}」は観点「{criterion_id}」で採点しません。")
     line = f"{result.title}（{result.max_points}点）: {result.message}"
     if not result.passed:
-        raise AssertionError(f"✗ {line}")
+        raise GradeFailure(f"✗ {line}", CONVERSATION_NEXT_STEP)
     print(f"✓ {line}")
 
 
 def assert_genuine_turns(exercise_id: str, fallback=()) -> None:
-    """Pass if every turn the conversation used reads as a real reply, else AssertionError."""
+    """Pass if every turn the conversation used reads as a real reply, else GradeFailure."""
     played, _ = _replay(exercise_id, fallback)
     scenario = get_dialogue(get_conversation(exercise_id).dialogue).scenario
     problems = [
@@ -86,5 +91,5 @@ def assert_genuine_turns(exercise_id: str, fallback=()) -> None:
         for f in integrity.inspect_for(turn.text, scenario)
     ]
     if problems:
-        raise AssertionError("\n".join(problems))
+        raise GradeFailure("\n".join(problems), CONVERSATION_NEXT_STEP)
     print("✓ どの返事も、お客様にそのまま言える、自分の言葉で書かれています。")

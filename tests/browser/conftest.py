@@ -22,17 +22,7 @@ import pytest
 from labpage import LabPage, JupyterServer
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-# Without these, chromium tries to reach Google's services, which are refused here.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# CHROMIUM, chromium_path and browser are in tests/conftest.py (the hub test shares them).
 # What a learner or an instructor gets: the course, the assignments and the course config.
 COURSE_PARTS = ["course", "exercises", "solutions", "graders", "nbgrader_config.py"]
 # No settings of our own: the course's (make install: Japanese, no news pop-up, the
@@ -103,16 +93,6 @@ def artifacts_dir(pytestconfig) -> Path:
 
 
 @pytest.fixture(scope="session")
-def chromium_path() -> Path:
-    if not CHROMIUM.exists():
-        pytest.skip(
-            "browser tests need Debian's chromium at /usr/bin/chromium "
-            "(`make test` installs it with scripts/ensure-chromium.sh)"
-        )
-    return CHROMIUM
-
-
-@pytest.fixture(scope="session")
 def lab_server(chromium_path, artifacts_dir):
     """A JupyterLab server on a temp copy of the course; stopped by its process id."""
     home = Path(tempfile.mkdtemp(prefix="outai-browser-"))
@@ -146,19 +126,6 @@ def lab_server(chromium_path, artifacts_dir):
         server.stop()
         log.close()
         shutil.rmtree(home, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        # launch() gives every run a fresh, throw-away user data dir.
-        browser = pw.chromium.launch(executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _safe_name(nodeid: str) -> str:

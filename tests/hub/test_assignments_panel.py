@@ -7,37 +7,28 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from classround import ASSIGNMENT, ROLES
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 UI_TIMEOUT = 120_000  # ms: an upper bound for JupyterLab loading on a busy 2-core machine
 
 
 @pytest.fixture
-def page(pytestconfig):
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (`make test` installs it)")
+def page(pytestconfig, browser):
     artifacts = pytestconfig.rootpath / "artifacts" / "hub"
     artifacts.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                          "--disable-background-networking", "--disable-component-update"])
-        page = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900}).new_page()
-        try:
-            yield page
-        except Exception:
-            raise
-        finally:
-            page.screenshot(path=str(artifacts / "assignments-panel.png"))
-            browser.close()
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        page.screenshot(path=str(artifacts / "assignments-panel.png"))
+        context.close()
 
 
 def test_a_learner_sees_her_assignment_submitted_with_feedback(class_round, classroom, page):
