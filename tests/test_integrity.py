@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignments import integrity
+from graders.assignments import integrity, references
 from graders.checker.analysis import analyse
 from graders.learner.exercises import all_exercises
 from graders.checker.scenarios import all_scenarios
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SCENARIOS = all_scenarios()
 
@@ -206,9 +208,10 @@ def test_the_share_copied_is_in_the_message_and_the_spans_cover_the_copy():
 @pytest.mark.parametrize("scenario", GRADED)
 def test_the_solution_is_not_a_copy_of_the_model_answer(scenario):
     spec = SCENARIOS[scenario]
-    assert spec.solution
-    assert integrity.model_copy_share(spec.solution, spec.model_answer) < integrity.MODEL_COPY_SHARE / 2
-    assert integrity.inspect(spec.solution, spec.bad_reply, spec.model_answer) == []
+    solution = references.reference_for(ROOT, scenario)
+    assert solution
+    assert integrity.model_copy_share(solution, spec.model_answer) < integrity.MODEL_COPY_SHARE / 2
+    assert integrity.inspect_for(solution, spec) == []
 
 
 def test_half_of_the_model_answer_is_not_called_a_copy():
@@ -241,4 +244,4 @@ def test_grade_cells_and_the_cohort_regrade_use_the_same_genuine_check():
     for exercise in all_exercises().values():
         scenario = get_scenario(exercise.scenario)
         assert any(f.check == "model_copy" for f in inspect_for(scenario.model_answer, scenario))
-        assert inspect_for(scenario.solution, scenario) == []
+        assert inspect_for(references.reference_for(ROOT, scenario.id), scenario) == []

@@ -31,6 +31,7 @@ from nbgrader.api import Gradebook
 
 from graders import check
 from graders.learner import answers
+from graders.assignments import references
 from graders.assignments.release import nbgrader_command, nbgrader_env
 from graders.checker.scenarios import get_scenario
 
@@ -43,7 +44,7 @@ SCENARIO = get_scenario("outage-apology")
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 
 SAVED = {
-    "good": SCENARIO.solution,  # the model answer is public (lessons): handing it in is a copy
+    "good": references.reference_for(ROOT, SCENARIO.id),  # the model answer is public (lessons): handing it in is a copy
     "partial": "大変申し訳ございません。原因は昨夜の作業での設定の誤りでした。すでに復旧いたしました。",
     "gamer": "大変申し訳ございません。" * 3 + "すでに復旧いたしました。原因は設定の誤りでした。",
 }
