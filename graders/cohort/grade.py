@@ -16,6 +16,7 @@ import ast
 import json
 import os
 import re
+import stat
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -38,21 +39,18 @@ GENUINE_TITLE = "自分の言葉で書いた返信"
 # cell's literal, as the grade cells fall back to it) or "" when nothing could be graded.
 COLUMNS = ("student_id", "assignment", "exercise", "criterion", "passed", "points", "max_points", "message", "status", "source")
 
-GRADED = "graded"
-# Problems, in the order the summary lists them, with the Japanese an instructor reads.
+GRADED = answers.GRADED
+# Problems, in the order the summary lists them, with the Japanese an instructor reads: the
+# folder's, then answers.json's (answers.PROBLEMS, the one decision the grade cells share).
 PROBLEMS: dict[str, str] = {
     "no_assignment": "提出フォルダに課題が一つもありません",
     "not_submitted": "この課題が提出されていません",
-    "missing_file": "answers.json がありません",
-    "empty_file": "answers.json が空です",
-    "not_utf8": "answers.json が UTF-8 ではありません",
-    "corrupt_file": "answers.json が壊れています",
-    "unreadable_file": "answers.json を開けません",
-    "no_answer": "この問題の回答が保存されていません",
+    "unreadable_folder": "提出フォルダを開けません",
+    **answers.PROBLEMS,
     "invalid_answer": "回答を採点できません",
 }
 STATUSES = (GRADED, *PROBLEMS)
-FROM_FILE, FROM_NOTEBOOK = "answers.json", "notebook"
+FROM_FILE, FROM_NOTEBOOK = answers.FROM_FILE, answers.FROM_NOTEBOOK
 
 
 class Row(NamedTuple):
@@ -72,10 +70,11 @@ class Row(NamedTuple):
 class Submission:
     """One learner's folder for one assignment; ``status`` is set when there is nothing to read."""
 
-    student: str
+    student: str  # the folder's name as the file system gives it
     assignment: str
     folder: str
-    status: str | None = None  # "no_assignment" / "not_submitted", else None
+    status: str | None = None  # "no_assignment" / "not_submitted" / "unreadable_folder", else None
+    detail: str = ""  # a short Japanese reason for the status
 
 
 # ---------------------------------------------------------------- finding submissions
@@ -88,14 +87,51 @@ def submitted_dir(course_dir: str | os.PathLike) -> Path:
     return folder
 
 
+def display_name(name: str) -> str:
+    """A folder name as text: bytes that are not UTF-8 shown as \\xNN, never an encoding error."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
+
+
 def _subfolders(folder: Path) -> Iterator[str]:
-    with os.scandir(folder) as entries:
-        yield from (e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+    """Folders inside ``folder`` (dot names too), never through a symbolic link."""
+    for entry in _entries(folder):
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield entry.name
+        except OSError:
+            continue
 
 
 def student_ids(course_dir: str | os.PathLike) -> list[str]:
-    """Every student folder under submitted/, sorted (only names are kept in memory)."""
-    return sorted(_subfolders(submitted_dir(course_dir)))
+    """Every student under submitted/, sorted: folders, dot names included (issue 11.5), and
+    whatever else stands where a folder should (a link, a file): it gets a row with a status."""
+    return sorted(e.name for e in _entries(submitted_dir(course_dir)))
+
+
+def folder_problem(path: Path) -> str | None:
+    """Why a student or assignment folder cannot be read (short Japanese), or None."""
+    try:
+        info = os.lstat(path)
+    except OSError as e:
+        return e.strerror or str(e)
+    if stat.S_ISLNK(info.st_mode):
+        return "リンクなのでたどりません（コースの外は読みません）"
+    if not stat.S_ISDIR(info.st_mode):
+        return "フォルダーではありません"
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as e:
+        return e.strerror or str(e)
+    return None
 
 
 def select_assignments(course_dir: str | os.PathLike, wanted: Iterable[str] | None = None) -> list[str]:
@@ -120,63 +156,38 @@ def select_assignments(course_dir: str | os.PathLike, wanted: Iterable[str] | No
 
 
 def iter_submissions(course_dir: str | os.PathLike, assignments: list[str], students: Iterable[str] | None = None) -> Iterator[Submission]:
-    """Every (student, assignment) to grade, students sorted; a missing folder is a Submission with a status."""
+    """Every (student, assignment) to grade, students sorted; a folder that is missing or
+    cannot be read is a Submission with a status (links are never followed)."""
     root = submitted_dir(course_dir)
     registered = {e.assignment for e in all_exercises().values()}
     for student in student_ids(course_dir) if students is None else students:
         folder = root / student
-        present = set(_subfolders(folder))
+        problem = folder_problem(folder)
+        present = set() if problem else {e.name for e in _entries(folder)}
         empty = not (present & registered)
         for assignment in assignments:
-            status = None
-            if empty:
+            status, detail = None, ""
+            if problem:
+                status, detail = "unreadable_folder", problem
+            elif empty:
                 status = "no_assignment"
             elif assignment not in present:
                 status = "not_submitted"
-            yield Submission(student, assignment, str(folder / assignment), status)
+            elif detail := folder_problem(folder / assignment) or "":
+                status = "unreadable_folder"
+            yield Submission(student, assignment, str(folder / assignment), status, detail)
 
 
 # ---------------------------------------------------------------- reading and grading
 
 
-def _why_unreadable(path: Path, error: answers.CorruptAnswers) -> tuple[str, str]:
-    """(status, short Japanese reason) for a file answers.read() rejected."""
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return "unreadable_file", e.strerror or str(e)
-    if not raw.strip():
-        return "empty_file", "中身がありません"
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        return "not_utf8", f"{e.start + 1} バイト目から UTF-8 として読めません"
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as e:
-        return "corrupt_file", f"{e.lineno} 行 {e.colno} 列で JSON として読めません: {e.msg}"
-    return "corrupt_file", str(error).replace(str(path), path.name)
-
-
-def load_answers(folder: str | os.PathLike) -> tuple[dict, str | None, str]:
-    """(stored answers, problem status or None, short reason) for one submission folder.
-
-    Parsing is answers.read(), the very function the grade cells use, so a file the
-    notebooks cannot read is one this cannot read either.
-    """
-    path = Path(folder) / answers.FILENAME
-    try:
-        stored = answers.read(path)
-    except answers.CorruptAnswers as e:
-        return ({}, *_why_unreadable(path, e))
-    except OSError as e:
-        return {}, "unreadable_file", e.strerror or str(e)
-    if not stored and not path.exists():
-        return {}, "missing_file", ""
-    return stored, None, ""
+def load_answers(folder: str | os.PathLike) -> answers.Saved:
+    """answers.json of one submission folder, as the grade cells read it (answers.load)."""
+    return answers.load(Path(folder) / answers.FILENAME)
 
 
 _ANSWER_CELL = re.compile(r"q(\d+)-answer")
+MAX_NOTEBOOK_BYTES = 50_000_000
 
 
 def _literal(source: str, name: str) -> str | None:
@@ -197,10 +208,12 @@ def notebook_answers(folder: str | os.PathLike) -> dict[int, str]:
     """The literal replies typed in the answer cells (grade id ``q<n>-answer``) of the
     submitted notebooks: {n: text}. A notebook that cannot be read gives nothing."""
     found: dict[int, str] = {}
-    for path in sorted(Path(folder).glob("*.ipynb")):
-        try:
-            cells = json.loads(path.read_bytes().decode("utf-8")).get("cells", [])
-        except (OSError, ValueError, AttributeError):
+    for entry in sorted(_entries(Path(folder)), key=lambda e: e.name):
+        if not entry.name.endswith(".ipynb"):
+            continue
+        try:  # never through a link, never blocking on a FIFO, never past the size limit
+            cells = json.loads(answers.read_regular_file(entry.path, MAX_NOTEBOOK_BYTES).decode("utf-8")).get("cells", [])
+        except (OSError, ValueError, AttributeError, RecursionError):
             continue
         for cell in cells if isinstance(cells, list) else []:
             grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id", "") if isinstance(cell, dict) else ""
@@ -212,17 +225,6 @@ def notebook_answers(folder: str | os.PathLike) -> dict[int, str]:
                 if text is not None:
                     found[int(match[1])] = text
     return found
-
-
-def answer_text(entry: dict | None, fallback: str | None) -> tuple[str | None, str]:
-    """(text to grade, source), as graders.assignments.grade_cells.answer_for chooses it: the saved text
-    if it is not blank, else the notebook's literal, both stripped; (None, "") if neither."""
-    saved = (entry or {}).get("text") or ""
-    if isinstance(saved, str) and saved.strip():
-        return saved.strip(), FROM_FILE
-    if isinstance(fallback, str) and fallback.strip():
-        return fallback.strip(), FROM_NOTEBOOK
-    return None, ""
 
 
 def criterion_title(criterion_id: str) -> str:
@@ -240,49 +242,66 @@ def criteria_of(exercise: Exercise) -> list[tuple[str, int]]:
 
 def _zero_rows(sub: Submission, exercise: Exercise, status: str, detail: str = "") -> list[Row]:
     message = PROBLEMS[status] + (f"（{detail}）。" if detail else "。")
-    return [Row(sub.student, sub.assignment, exercise.id, c, False, 0, p, message, status, "") for c, p in criteria_of(exercise)]
+    student = display_name(sub.student)
+    return [Row(student, sub.assignment, exercise.id, c, False, 0, p, message, status, "") for c, p in criteria_of(exercise)]
+
+
+def course_of(sub: Submission) -> Path:
+    """The course folder of a submission (<course>/submitted/<student>/<assignment>)."""
+    return Path(sub.folder).parents[2]
 
 
 def grade_exercise(sub: Submission, exercise: Exercise, text: str, status: str, source: str) -> list[Row]:
-    """Rows of one answer: the checker's criteria and the genuine-reply check."""
+    """Rows of one answer: the checker's criteria and the genuine-reply check, the latter as
+    autograde records it (with the instructors' reference replies of the course folder)."""
     from ..checker.check import check
-    from ..assignments.integrity import inspect_for
+    from ..assignments import references
+    from ..assignments.integrity import inspect_outside
 
     try:
         report = check(text, exercise.scenario)
     except InputError as e:
         return _zero_rows(sub, exercise, "invalid_answer", str(e))
+    student = display_name(sub.student)
     rows = [
-        Row(sub.student, sub.assignment, exercise.id, c.id, c.passed, c.points, c.max_points, c.message, status, source)
+        Row(student, sub.assignment, exercise.id, c.id, c.passed, c.points, c.max_points, c.message, status, source)
         for c in report.criteria
     ]
-    findings = inspect_for(text, get_scenario(exercise.scenario))
+    reference = references.reference_for(course_of(sub), exercise.scenario)
+    findings = inspect_outside(text, get_scenario(exercise.scenario), reference)
     points = genuine_points()
     message = " ".join(f.message for f in findings) or "お客様にそのまま送れる、自分の言葉で書かれた返信です。"
-    rows.append(Row(sub.student, sub.assignment, exercise.id, GENUINE, not findings, 0 if findings else points, points, message, status, source))
+    rows.append(Row(student, sub.assignment, exercise.id, GENUINE, not findings, 0 if findings else points, points, message, status, source))
     return rows
 
 
 def grade_submission(sub: Submission) -> list[Row]:
-    """The rows of one submission: one per exercise x criterion of its assignment."""
+    """The rows of one submission: one per exercise x criterion of its assignment. Never
+    raises: whatever the folder holds becomes rows with a status."""
     exercises = for_assignment(sub.assignment)
+    try:
+        return _grade_submission(sub, exercises)
+    except Exception as e:  # noqa: BLE001 (one learner's files must not stop the class's run)
+        detail = f"{type(e).__name__}: {e}"[:200]
+        return [row for ex in exercises for row in _zero_rows(sub, ex, "unreadable_folder", detail)]
+
+
+def _grade_submission(sub: Submission, exercises: list[Exercise]) -> list[Row]:
     if sub.status is not None:
-        return [row for e in exercises for row in _zero_rows(sub, e, sub.status)]
-    stored, problem, detail = load_answers(sub.folder)
+        return [row for e in exercises for row in _zero_rows(sub, e, sub.status, sub.detail)]
+    saved = load_answers(sub.folder)
     fallbacks: dict[int, str] | None = None  # the notebook is read only when it is needed
     rows: list[Row] = []
     for exercise in exercises:
-        entry = stored.get(exercise.id)
-        text, source = answer_text(entry, None)
-        if text is None:
+        choice = answers.choose(saved, exercise.id)
+        if choice.text is None:
             if fallbacks is None:
                 fallbacks = notebook_answers(sub.folder)
-            text, source = answer_text(None, fallbacks.get(exercise.number))
-        status = problem or (GRADED if source == FROM_FILE else "no_answer")
-        if text is None:
-            rows.extend(_zero_rows(sub, exercise, status, detail if problem else ""))
+            choice = answers.choose(saved, exercise.id, fallbacks.get(exercise.number))
+        if choice.text is None:
+            rows.extend(_zero_rows(sub, exercise, choice.status, saved.detail))
         else:
-            rows.extend(grade_exercise(sub, exercise, text, status, source))
+            rows.extend(grade_exercise(sub, exercise, choice.text, choice.status, choice.source))
     return rows
 
 
@@ -340,6 +359,8 @@ __all__ = [
     "grade",
     "grade_submission",
     "iter_submissions",
+    "display_name",
+    "folder_problem",
     "load_answers",
     "select_assignments",
     "student_ids",

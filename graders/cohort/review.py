@@ -22,7 +22,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .grade import GENUINE_TITLE, SUBMITTED, answer_text, load_answers, notebook_answers
+from .grade import GENUINE_TITLE, SUBMITTED, load_answers, notebook_answers
+from ..learner import answers
+from ..checker.render import markdown_text
 from ..checker.errors import InputError
 from ..learner.exercises import Exercise, all_exercises, for_assignment
 from ..assignments.integrity import inspect_for
@@ -34,8 +36,9 @@ DRAFT_MARK = "**採点器の所見（下書き）**"
 
 
 def _quote(text: str) -> str:
-    # Learner text is escaped: feedback renders comments as Markdown with HTML allowed.
-    return "\n".join("> " + html.escape(line) if line.strip() else ">" for line in text.splitlines())
+    # Learner text is escaped as HTML and as Markdown: feedback renders comments as Markdown
+    # with HTML allowed, so [x](javascript:...) or ![](https://...) would come alive.
+    return "\n".join("> " + markdown_text(line) if line.strip() else ">" for line in text.splitlines())
 
 
 def draft_comment(exercise: Exercise, text: str | None, report: Report | None, problem: str = "") -> str:
@@ -50,7 +53,7 @@ def draft_comment(exercise: Exercise, text: str | None, report: Report | None, p
         lines.append(f"- {mark} {c.title}（{c.points}/{c.max_points} 点）: {html.escape(c.message)}")
     findings = inspect_for(text, get_scenario(exercise.scenario))
     genuine = " ".join(f.message for f in findings) or "お客様にそのまま送れる、自分の言葉で書かれた返信です。"
-    lines.append(f"- {'✗' if findings else '✓'} {GENUINE_TITLE}（非公開のチェック）: {html.escape(genuine)}")
+    lines.append(f"- {'✗' if findings else '✓'} {GENUINE_TITLE}: {html.escape(genuine)}")
     if report.acts:
         flow = " → ".join(ACT_NAMES[a.kind] for a in report.acts)
         lines += ["", f"**文の流れ**: {flow}"]
@@ -62,11 +65,12 @@ def draft_for(folder: Path, exercise: Exercise) -> str:
     """The draft for one learner's answer to ``exercise``, read as grade-cohort reads it."""
     from ..checker.check import check
 
-    stored, _, detail = load_answers(folder)
-    text, _ = answer_text(stored.get(exercise.id), None)
+    saved = load_answers(folder)
+    text = answers.choose(saved, exercise.id).text
     if text is None:
-        text, _ = answer_text(None, notebook_answers(folder).get(exercise.number))
+        text = answers.choose(saved, exercise.id, notebook_answers(folder).get(exercise.number)).text
     if text is None:
+        detail = saved.detail
         return draft_comment(exercise, None, None, "answers.json にもノートブックの回答セルにも返信がありません。" + (f"（{detail}）" if detail else ""))
     try:
         return draft_comment(exercise, text, check(text, exercise.scenario))
