@@ -18,6 +18,7 @@ Adding a command (for example ``grade-cohort``) takes two small functions and on
         ...
 
     # here, in COMMANDS
+    "autograde": from_module("graders.cohort.autograde", "nbgrader autograde のあと、カーネルの外で採点し直した点数を gradebook に記録する（講師向け）"),
     "grade-cohort": from_module("graders.cohort.grade", "提出物をまとめて採点する"),
 
 ``Command(help, configure, run)`` works too for functions written in this file. Only the
@@ -247,6 +248,7 @@ COMMANDS: dict[str, Command] = {
     "check": Command("返信を採点する", configure_check, run_check),
     "scenarios": Command("シナリオの一覧を表示する", configure_scenarios, run_scenarios),
     "tokens": Command("文ごとの正規化トークン列を表示する（ルールを書く人向け）", configure_tokens, run_tokens),
+    "autograde": from_module("graders.cohort.autograde", "nbgrader autograde のあと、カーネルの外で採点し直した点数を gradebook に記録する（講師向け）"),
     "grade-cohort": from_module("graders.cohort.commands", "コースの提出物をまとめて再採点し、CSV に書く（講師向け）"),
     "tamper-check": from_module("graders.cohort.tamper", "nbgrader の自動採点と再採点を比べ、食い違いを一覧にする（講師向け）"),
     "review-comments": from_module("graders.cohort.review", "採点器の所見を formgrader のコメント欄に下書きする（講師向け）"),

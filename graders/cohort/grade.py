@@ -204,10 +204,9 @@ def _literal(source: str, name: str) -> str | None:
     return value
 
 
-def notebook_answers(folder: str | os.PathLike) -> dict[int, str]:
-    """The literal replies typed in the answer cells (grade id ``q<n>-answer``) of the
-    submitted notebooks: {n: text}. A notebook that cannot be read gives nothing."""
-    found: dict[int, str] = {}
+def notebook_cells(folder: str | os.PathLike) -> Iterator[tuple[str, dict, str]]:
+    """(notebook name, cell, its grade id) of every cell of the submitted notebooks, in name
+    order; a notebook that cannot be read gives nothing."""
     for entry in sorted(_entries(Path(folder)), key=lambda e: e.name):
         if not entry.name.endswith(".ipynb"):
             continue
@@ -216,15 +215,30 @@ def notebook_answers(folder: str | os.PathLike) -> dict[int, str]:
         except (OSError, ValueError, AttributeError, RecursionError):
             continue
         for cell in cells if isinstance(cells, list) else []:
-            grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id", "") if isinstance(cell, dict) else ""
-            match = _ANSWER_CELL.fullmatch(str(grade_id))
-            if match and cell.get("cell_type") == "code":
-                source = cell.get("source", "")
-                source = "".join(source) if isinstance(source, list) else str(source)
-                text = _literal(source, f"ANSWER_Q{match[1]}")
-                if text is not None:
-                    found[int(match[1])] = text
+            if isinstance(cell, dict):
+                meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+                yield entry.name.removesuffix(".ipynb"), cell, str(meta.get("grade_id", "") if isinstance(meta, dict) else "")
+
+
+def notebook_answers(folder: str | os.PathLike) -> dict[int, str]:
+    """The literal replies typed in the answer cells (grade id ``q<n>-answer``) of the
+    submitted notebooks: {n: text}."""
+    found: dict[int, str] = {}
+    for _, cell, grade_id in notebook_cells(folder):
+        match = _ANSWER_CELL.fullmatch(grade_id)
+        if match and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            text = _literal(source, f"ANSWER_Q{match[1]}")
+            if text is not None:
+                found[int(match[1])] = text
     return found
+
+
+def grade_cells_present(folder: str | os.PathLike) -> set[tuple[str, str]]:
+    """(notebook name, grade id) of the grade cells still in the submitted notebooks: one
+    that is missing was deleted by the learner, and nbgrader never ran it."""
+    return {(name, grade_id) for name, cell, grade_id in notebook_cells(folder) if grade_id}
 
 
 def criterion_title(criterion_id: str) -> str:
@@ -360,6 +374,7 @@ __all__ = [
     "grade_submission",
     "iter_submissions",
     "display_name",
+    "grade_cells_present",
     "folder_problem",
     "load_answers",
     "select_assignments",
