@@ -15,6 +15,7 @@ thing (issue 11, items 1-4 and 10; issue 10, item 7):
 from __future__ import annotations
 
 import csv
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,9 +27,8 @@ from nbgrader.api import Gradebook
 from graders.assignments import references
 from graders.assignments.release import nbgrader_env
 from graders.cohort.grade import Submission, grade_submission
-from graders.learner import answers
 
-from test_nbgrader_cycle import ASSIGNMENT, EXERCISE, GOOD_REPLY, NOTEBOOK, ROOT, SCENARIO, nbgrader, type_into_answer_cell
+from test_nbgrader_cycle import ASSIGNMENT, GOOD_REPLY, NOTEBOOK, ROOT, SCENARIO, nbgrader, release_and_submit, type_into_answer_cell
 
 pytestmark = pytest.mark.nbgrader
 
@@ -75,21 +75,10 @@ def autograde(course: Path, *args: str) -> subprocess.CompletedProcess:
 def course(tmp_path_factory):
     course = tmp_path_factory.mktemp("course")
     (course / "solutions").mkdir()
-    import shutil
-
     shutil.copy2(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT)
     shutil.copy2(ROOT / references.FILENAME, course / references.FILENAME)
-    done = subprocess.run([sys.executable, "-m", "graders.assignments.release", "--gradebook"], cwd=course,
-                          env=nbgrader_env(), capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    release = course / "exercises" / ASSIGNMENT / NOTEBOOK
-    for learner in LEARNERS:
-        folder = course / "submitted" / learner / ASSIGNMENT
-        folder.mkdir(parents=True)
-        shutil.copy2(release, folder / NOTEBOOK)
-        if learner in SAVED:
-            answers.save(folder / "answers.json", EXERCISE, SAVED[learner], event="check")
+    release_and_submit(course, LEARNERS, SAVED)
     (course / "submitted" / "typed" / ASSIGNMENT / "answers.json").mkdir()
     type_into_answer_cell(course / "submitted" / "typed" / ASSIGNMENT / NOTEBOOK, HONEST)
     edit(course / "submitted" / "patcher" / ASSIGNMENT / NOTEBOOK, add_patch)

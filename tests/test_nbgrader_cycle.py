@@ -87,6 +87,22 @@ def expected_scores(learner: str) -> dict[str, float]:
     return scores
 
 
+def release_and_submit(course: Path, learners: list[str], saved: dict[str, str]) -> Path:
+    """Release the assignment with the real nbgrader and hand it in for every learner
+    (their form's answers.json when ``saved`` has one); return the released notebook."""
+    done = subprocess.run([sys.executable, "-m", "graders.assignments.release", "--gradebook"], cwd=course,
+                          env=nbgrader_env(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    release = course / "exercises" / ASSIGNMENT / NOTEBOOK
+    for learner in learners:
+        folder = course / "submitted" / learner / ASSIGNMENT
+        folder.mkdir(parents=True)
+        shutil.copy2(release, folder / NOTEBOOK)
+        if learner in saved:
+            answers.save(folder / "answers.json", EXERCISE, saved[learner], event="check")
+    return release
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """Run the whole cycle once; return the course folder (and print the wall time)."""
@@ -97,19 +113,9 @@ def course(tmp_path_factory):
     # An instructor tried the form in solutions/: it must reach no release and no learner.
     answers.save(course / "solutions" / ASSIGNMENT / "answers.json", EXERCISE, SCENARIO.bad_reply)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "graders.assignments.release", "--gradebook"], cwd=course,
-                          env=nbgrader_env(), capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    release = course / "exercises" / ASSIGNMENT / NOTEBOOK
+    release = release_and_submit(course, LEARNERS, SAVED)
     assert sorted(p.name for p in release.parent.iterdir()) == [NOTEBOOK]
-    for learner in LEARNERS:
-        folder = course / "submitted" / learner / ASSIGNMENT
-        folder.mkdir(parents=True)
-        shutil.copy2(release, folder / NOTEBOOK)
-        if learner in SAVED:
-            answers.save(folder / "answers.json", EXERCISE, SAVED[learner], event="check")
-        if learner == "nowidget":
-            type_into_answer_cell(folder / NOTEBOOK, TYPED)
+    type_into_answer_cell(course / "submitted" / "nowidget" / ASSIGNMENT / NOTEBOOK, TYPED)
     submitted = {p: p.read_bytes() for p in (course / "submitted").rglob("answers.json")}
 
     nbgrader(course, "autograde", ASSIGNMENT)

@@ -17,7 +17,6 @@ draft of ours (it starts with DRAFT_MARK), is (re)written.
 from __future__ import annotations
 
 import argparse
-import html
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,14 +49,14 @@ def draft_comment(exercise: Exercise, text: str | None, report: Report | None, p
     lines += [f"**{exercise.id} の回答**", "", _quote(text), "", f"**観点ごとの結果（{report.score} / {report.max_score} 点）**", ""]
     for c in report.criteria:
         mark = "✓" if c.passed else "✗"
-        lines.append(f"- {mark} {c.title}（{c.points}/{c.max_points} 点）: {html.escape(c.message)}")
+        lines.append(f"- {mark} {c.title}（{c.points}/{c.max_points} 点）: {markdown_text(c.message)}")
     findings = inspect_for(text, get_scenario(exercise.scenario))
     genuine = " ".join(f.message for f in findings) or "お客様にそのまま送れる、自分の言葉で書かれた返信です。"
-    lines.append(f"- {'✗' if findings else '✓'} {GENUINE_TITLE}: {html.escape(genuine)}")
+    lines.append(f"- {'✗' if findings else '✓'} {GENUINE_TITLE}: {markdown_text(genuine)}")
     if report.acts:
         flow = " → ".join(ACT_NAMES[a.kind] for a in report.acts)
         lines += ["", f"**文の流れ**: {flow}"]
-    lines += ["", f"**次に直すところ**: {html.escape(report.next_step)}"]
+    lines += ["", f"**次に直すところ**: {markdown_text(report.next_step)}"]
     return "\n".join(lines)
 
 
