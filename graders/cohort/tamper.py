@@ -25,6 +25,7 @@ from typing import Iterator
 
 from .grade import SUBMITTED, Submission, display_name, folder_problem, grade_cells_present, grade_submission
 from ..checker.errors import InputError
+from ..checker.render import plain
 from ..learner.exercises import all_exercises
 
 GRADE_CELL = re.compile(r"q(\d+)-(.+)")
@@ -172,7 +173,7 @@ def render(report: TamperReport) -> str:
         autograde = "-" if m.gradebook_points is None else f"{m.gradebook_points:g}"
         lines.append(
             f"  {display_name(m.student_id)}  {m.assignment}  {m.grade_id}  nbgrader {autograde} / 再採点 {regrade} / 満点 {m.max_points:g}  {KINDS[m.kind]}"
-            + (f"。再採点の所見: {m.message}" if m.message else "")
+            + (f"。再採点の所見: {plain(m.message)}" if m.message else "")
         )
     lines.append("nbgrader の点数が高い場合は、提出ノートブックに採点器を書き換えるセルがないか確かめてください。")
     return "\n".join(lines)
