@@ -142,6 +142,35 @@ def keyword_stuffing(analysis: Analysis) -> Finding | None:
     return None
 
 
+# A word set down alone between sentences (申し訳ございません 手紙 直ってます) is a keyword,
+# not part of a reply. The first and last lines (address, signature), 〇〇様 and the set
+# words of a letter are not counted; nor is a word before a comma (本日、).
+BARE_WORD_CHARS = 8
+_CHUNK = re.compile(r"[\s\u3000。．！!？?]+")
+_ADDRESS = re.compile(r"(様|御中|殿|各位|さん)$")
+_LETTER_WORDS = frozenset("拝啓 敬具 謹啓 謹白 前略 草々 記 以上".split())
+_WORD_POS = ("名詞", "接頭辞", "接尾辞")
+
+
+def bare_words(text: str) -> list[str]:
+    """Words standing alone between sentences, outside the first and last lines."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    inner = lines[1:-1] if len(lines) >= 3 else lines
+    found = []
+    for line in inner:
+        chunks = _CHUNK.split(line)
+        if any(_ADDRESS.search(chunk) for chunk in chunks):
+            continue  # an address line: 〇〇株式会社 総務部 山田様
+        for chunk in chunks:
+            if not chunk or len(chunk) > BARE_WORD_CHARS or chunk in _LETTER_WORDS:
+                continue
+            tokens = [t for t in analyse(chunk).tokens if t.pos[0] not in _SKIP_POS]
+            # 今, あと, 先日: words that open spoken sentences, not keywords.
+            if tokens and all(t.pos[0] in _WORD_POS for t in tokens) and not any("副詞可能" in t.pos for t in tokens):
+                found.append(chunk)
+    return found
+
+
 def pattern_list(analysis: Analysis) -> Finding | None:
     """Labels, arrows, bullets or fragments standing where sentences should be."""
     text = analysis.text
@@ -174,6 +203,13 @@ def pattern_list(analysis: Analysis) -> Finding | None:
             "言葉を並べただけで、文になっていない部分が多くあります。「〜いたします」「〜でしょうか」のように、"
             "最後まで言い切る文で書きましょう。",
             tuple(_span(analysis, s) for s in fragments),
+        )
+    words = bare_words(text)
+    if words and len(analysis.sentences) >= 2:
+        return Finding(
+            "pattern_list",
+            f"「{words[0]}」のように、言葉だけが置かれている部分があります。言葉を並べるのではなく、"
+            "お客様にそのまま送れる文にして書きましょう。",
         )
     return None
 
