@@ -5,22 +5,44 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The course's JupyterLab settings (Japanese menus, no news pop-up) and server config (the
+# pre-save hook), installed into the virtualenv so every `jupyter lab` from it uses them.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.json
 
-.PHONY: lab test install browser bench exercises clean
+# make lab LAB_IP=0.0.0.0 LAB_PORT=8888 serves other machines too (see README).
+LAB_IP   ?= localhost
+LAB_PORT ?= 8888
+# Containers often run as root; JupyterLab refuses root unless told.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+
+.PHONY: lab test install browser bench exercises lessons clean
 
 $(BIN)/python:
+	@echo "[1/3] .venv を作ります / creating .venv"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when the dependencies change.
+# Reinstall only when the dependencies change. pip lists each package as it goes.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+	@echo "[2/3] 必要なパッケージを入れます（初回は数分かかります） / installing packages (minutes the first time)"
+	$(BIN)/pip install --progress-bar on -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+$(LAB_SETTINGS): scripts/lab/overrides.json | $(BIN)/python
+	@echo "[3/3] JupyterLab を講座用に設定します（日本語、お知らせなし） / course settings for JupyterLab"
+	install -D -m 644 $< $@
+
+$(SERVER_CONFIG): scripts/lab/jupyter_server_config.json | $(BIN)/python
+	install -D -m 644 $< $@
+
+install: $(STAMP) $(LAB_SETTINGS) $(SERVER_CONFIG)
 
 lab: install
-	$(BIN)/jupyter lab course/00-start.ipynb
+	@echo "JupyterLab を http://$(LAB_IP):$(LAB_PORT)/ で起動します。ブラウザーが開かないときは、下に出る"
+	@echo "http://…/lab?token=… の URL を開いてください（止めるときは Ctrl+C）。"
+	@echo "Open the http://…/lab?token=… URL printed below if no browser opens (Ctrl+C stops)."
+	$(BIN)/jupyter lab --ip=$(LAB_IP) --port=$(LAB_PORT) $(ALLOW_ROOT) course/00-start.ipynb
 
 # Debian's chromium drives the browser tests; Playwright's own download does not work here.
 browser:
@@ -31,14 +53,20 @@ test: install browser
 	bash scripts/run-nbval.sh
 
 # The checker (throughput vs bare Sudachi, latency, cold start, memory), then cohort
-# grading (grade-cohort vs nbgrader autograde, jobs, memory growth).
+# grading (grade-cohort vs nbgrader autograde, jobs, memory growth), then the role-play
+# customer's time to answer a turn.
 bench: install
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.cohort
+	$(BIN)/python -m benchmarks.roleplay
 
 # Regenerate the release notebooks from solutions/ (never edit exercises/ by hand).
 exercises: install
 	$(BIN)/python -m graders.assignments.release
+
+# Bring each lesson's Markdown source (course/*.md) and its notebook (.ipynb) in step.
+lessons: install
+	$(BIN)/python scripts/sync_lessons.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis artifacts

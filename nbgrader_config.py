@@ -6,10 +6,19 @@ assignments are solutions/, the release versions exercises/ (generated, committe
 
 from pathlib import Path
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    Execute,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 
-from graders.assignments.preprocessors import RedactHiddenTests
+from graders.assignments.preprocessors import DropInstructorNotes, RedactHiddenTests, ShowGradedReply
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 here = Path(__file__).resolve().parent
@@ -34,11 +43,28 @@ c.Autograde.exclude_overwriting = {
 # (raise NotImplementedError) would fail the cell for learners who answer in the form.
 c.ClearSolutions.code_stub = {"python": "# （フォームで回答する場合は、このセルは実行するだけで構いません）"}
 
+# Learners answer in the form, so a submitted answer cell is often the empty template:
+# ShowGradedReply writes the reply the grade cells grade into it first, so formgrader,
+# manual grading and the feedback show exactly what was graded. The rest is nbgrader
+# 0.9.6's own list.
+c.Autograde.autograde_preprocessors = [
+    ShowGradedReply,
+    Execute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+
 # nbgrader 0.9.6's list is [GetGrades, CSSHTMLHeaderPreprocessor]: the autograded notebook
 # it renders holds the hidden tests (source and tracebacks). RedactHiddenTests scrubs the
 # outputs while the hidden markers are still there, then ClearHiddenTests drops the source.
+# DropInstructorNotes removes the lines of review-comments drafts meant for the instructor.
 c.GenerateFeedback.preprocessors = [
     GetGrades,
+    DropInstructorNotes,
     RedactHiddenTests,
     ClearHiddenTests,
     CSSHTMLHeaderPreprocessor,

@@ -23,6 +23,23 @@ for folder in course solutions; do
 done
 find "$work" \( -name 'answers.json*' -o -name '*.corrupt-*' -o -name '.ipynb_checkpoints' \) -prune -exec rm -rf {} +
 
+# Grade cells carry the raises-exception tag so a learner's Run All goes on past a ✗; nbval
+# would then accept a failing grade cell. Drop the tag: a solution must pass every grade cell.
+"$python" - "$work" <<'PY'
+import sys
+from pathlib import Path
+
+import nbformat
+
+for path in Path(sys.argv[1]).rglob("*.ipynb"):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags")
+        if tags and "raises-exception" in tags:
+            cell.metadata["tags"] = [t for t in tags if t != "raises-exception"]
+    nbformat.write(nb, path)
+PY
+
 # -c /dev/null and --rootdir keep the repo's pyproject (testpaths, addopts) and any
 # conftest.py out of this run; the kernel is the one of this interpreter.
 cd "$work"

@@ -13,6 +13,7 @@ changed the ways that matter:
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
 import socket
@@ -28,6 +29,7 @@ from nbgrader.api import Gradebook
 
 from graders.learner import answers
 from graders.cohort.grade import criteria_of, grade_submission, iter_submissions
+from graders.assignments.preprocessors import INSTRUCTOR_NOTE
 from graders.cohort.review import DRAFT_MARK, LETTER_ASSIGNMENT
 from graders.cohort.tamper import compare
 from graders.cohort.demo import build_cohort
@@ -204,6 +206,22 @@ def test_each_letter_gets_a_draft_with_the_checkers_findings(reviewed):
         assert "説明より先に謝罪" in draft and "自分の言葉で書いた返信" in draft
 
 
+def letter_of(course: Path, student: str) -> str:
+    stored = json.loads((course / "submitted" / student / LETTER_ASSIGNMENT / "answers.json").read_text(encoding="utf-8"))
+    return stored["answers"][f"{LETTER_ASSIGNMENT}.q1"]["text"].strip()
+
+
+def test_feedback_from_an_unedited_draft_has_the_findings_and_the_letter_but_no_instructor_note(reviewed):
+    run(reviewed, "nbgrader", "generate_feedback", LETTER_ASSIGNMENT, "--force")
+    for student in LEARNERS:
+        page = (reviewed / "feedback" / student / LETTER_ASSIGNMENT / f"{LETTER_ASSIGNMENT}.html").read_text(encoding="utf-8")
+        assert INSTRUCTOR_NOTE not in page and "下書き" not in page
+        assert html.escape(letter_of(reviewed, student).splitlines()[0]) in page
+        if student != LEARNERS[1]:
+            assert "採点器の所見" in page and "説明より先に謝罪" in page
+    assert "講師が書いたコメントです。" in (reviewed / "feedback" / LEARNERS[1] / LETTER_ASSIGNMENT / f"{LETTER_ASSIGNMENT}.html").read_text(encoding="utf-8")
+
+
 def test_an_instructors_own_comment_is_never_replaced(reviewed):
     assert comments(reviewed)[LEARNERS[1]] == "講師が書いたコメントです。"
 
@@ -240,6 +258,9 @@ def test_formgrader_shows_the_draft_in_the_answer_cells_comment_box(reviewed):
             submission_id = gb.find_submission_notebook(LETTER_ASSIGNMENT, LETTER_ASSIGNMENT, LEARNERS[0]).id
         page = get(f"/formgrader/submissions/{submission_id}")
         assert 'id="q1-answer-comment"' in page
+        # The answer view shows the letter that was graded (the learner wrote it in the form).
+        assert html.escape(letter_of(reviewed, LEARNERS[0]).splitlines()[0]) in page
+        assert "No response" not in page
         shown = {c["name"]: c["manual_comment"] for c in json.loads(get(f"/formgrader/api/comments?submission_id={submission_id}"))}
         assert shown["q1-answer"].startswith(DRAFT_MARK)
     finally:

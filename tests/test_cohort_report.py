@@ -191,3 +191,43 @@ def test_the_learner_table_exports_to_csv_that_reads_back(tmp_path):
     back = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
     assert back["student_id"].tolist() == ["受講者１"]
     assert back.loc[0, "reasons"] == learners.loc[0, "reasons"]
+
+
+def test_charts_speak_japanese_with_criterion_titles_not_ids():
+    from graders.checker.rubric import CRITERIA
+
+    grades = frame([row("a", c, True) for c in ("apology_before_explanation", "remedy_before_cause", "genuine")])
+    ax = report.pass_rate_chart(report.pass_rates(grades)).axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert any(CRITERIA["remedy_before_cause"][0] in label for label in labels)
+    assert not any("apology_before_explanation" in label or "genuine" in label for label in labels)
+    assert "合格率" in ax.get_title() and "割合" in ax.get_xlabel()
+    assert "IPA" in ax.title.get_fontname()  # a font with Japanese glyphs, not DejaVu's boxes
+
+
+def test_attempt_curves_show_n_and_keep_the_legend_off_the_points():
+    attempts = pd.DataFrame({
+        "assignment": ["01-apology-order"] * 3 + ["02-asking-reason"] * 2,
+        "attempt": [1, 2, 3, 1, 2],
+        "share": [0.2, 0.5, 0.9, 0.4, 0.6],
+    })
+    progress = report.improvement(attempts)
+    fig = report.improvement_chart(progress)
+    ax = fig.axes[0]
+    assert sorted(t.get_text() for t in ax.texts) == ["n=1"] * 5
+    assert "書き直し" in ax.get_xlabel() and "得点率" in ax.get_ylabel()
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 >= ax.get_window_extent().x1  # beside the plot, over no data point
+
+
+def test_tables_for_people_show_percent_and_every_column():
+    grades = frame([row("a", "c1", True), row("a", "c2", False, points=1), row("b", "c1", False)] + [row("a", "c3", False, points=7)])
+    learners = report.learner_table(grades)
+    html = report.readable(learners).to_html()
+    share = learners.loc[learners["student_id"] == "a", "share"].item()
+    assert f"{share:.0%}" in html and repr(share) not in html and f"{share:.6f}" not in html
+    for column in learners.columns:
+        assert report.TITLES.get(column, column) in html
+    summary = report.readable(report.score_summary(report.submission_scores(grades))).to_html()
+    assert "人数" in summary and "平均" in summary and "%" in summary

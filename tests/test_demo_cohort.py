@@ -159,3 +159,14 @@ def test_the_reports_demo_is_built_once_and_reused(tmp_path, monkeypatch):
     other = demo_course(13, seed=1)
     assert other != first and json.loads((other / MANIFEST).read_text(encoding="utf-8"))["learners"] == 13
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.name, other.name])  # nothing half-built left
+
+
+def test_one_learner_patches_the_checker_in_the_notebook(tmp_path):
+    from graders.cohort.demo import TAMPER_CELL, build_cohort
+
+    manifest = build_cohort(tmp_path / "demo", 12, seed=3, assignments=["01-apology-order"])
+    [[student, assignment]] = manifest["tampered"]
+    notebook = (tmp_path / "demo" / "submitted" / student / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8")
+    assert "assert_criterion = lambda" in notebook and TAMPER_CELL.splitlines()[0] in notebook
+    others = [p for p in (tmp_path / "demo" / "submitted").rglob("*.ipynb") if student not in p.parts]
+    assert others and not any("assert_criterion = lambda" in p.read_text(encoding="utf-8") for p in others)

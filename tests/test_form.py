@@ -407,3 +407,34 @@ def test_editing_later_marks_the_feedback_out_of_date(tmp_path, monkeypatch):
     assert form.report.text == get_scenario("outage-apology").bad_reply
     form.button.click()
     assert form_module.STALE_FEEDBACK not in form.feedback.value
+
+
+def test_two_forms_on_one_exercise_keep_both_texts_and_both_say_so(make_form, workdir):
+    # Two tabs: both forms read the file before either saved.
+    first, second = make_form(), make_form()
+    longer = "大変申し訳ございません。すでに復旧いたしました。原因は設定の誤りでした。今後は確認を二人で行います。"
+    first.textarea.value = longer
+    first.flush()
+    assert first.notice.value == ""
+    second.textarea.value = "申し訳ございません。"
+    second.flush()
+    entry = saved(workdir)
+    assert entry["text"] == "申し訳ございません。"
+    assert [a["text"] for a in entry["attempts"] if a["event"] == "overwritten"] == [longer]
+    assert "置き換えました" in second.notice.value and "大変申し訳ございません。" in second.notice.value
+    first._notice_other_save()  # what the watcher thread does every WATCH_INTERVAL seconds
+    assert "別のタブかフォームで保存され" in first.notice.value
+    assert "別のタブかフォーム" in first.status.value and SAVED_AT.search(first.status.value) is None
+    assert first.textarea.value == longer  # the box keeps the learner's text
+    # Saving again from the first tab keeps the second one's text in the history too.
+    first.flush() if first._pending else first.check()
+    texts = [a["text"] for a in saved(workdir)["attempts"] if a["event"] == "overwritten"]
+    assert texts == [longer, "申し訳ございません。"]
+
+
+def test_a_form_that_saved_last_is_not_told_about_its_own_save(make_form, workdir):
+    form = make_form()
+    form.textarea.value = "申し訳ございません。"
+    form.flush()
+    form._notice_other_save()
+    assert form.notice.value == "" and SAVED_AT.search(form.status.value)

@@ -130,3 +130,18 @@ def test_gamed_replies_fail_the_genuine_check(text, expected):
     answers.save("answers.json", EXERCISE, text)
     with pytest.raises(AssertionError, match=expected):
         assert_genuine(EXERCISE)
+
+
+def test_a_failing_grade_cell_shows_only_its_japanese_lines_in_ipython():
+    """IPython renders a GradeFailure as its own short lines: no frames, no Python source."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shown = []
+    shell._showtraceback = lambda etype, evalue, stb: shown.append(stb)
+    shell.run_cell(f'from graders.assignments.grade_cells import answer_for\nanswer_for("{EXERCISE}", fallback="")')
+    (lines,) = shown
+    assert lines[0].startswith("✗ ") and "回答が見つかりません" in lines[0]
+    assert lines[-1].startswith("→ ")
+    text = "\n".join(lines)
+    assert "Traceback" not in text and "answer_for(" not in text and ".py" not in text

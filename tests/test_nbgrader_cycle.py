@@ -186,3 +186,26 @@ def test_feedback_explains_what_to_fix(course):
     assert "くり返されています" in page("gamer")  # the hidden test's message, without its code
     assert "回答が見つかりません" in page("untouched")
     assert "AssertionError" not in page("good") and "✓ 原因より先に対処" in page("good")
+
+
+def answer_source(notebook: Path) -> str:
+    nb = nbformat.read(notebook, as_version=4)
+    return next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q1-answer")
+
+
+@pytest.mark.parametrize("learner", list(SAVED))
+def test_the_graded_reply_is_in_the_autograded_answer_cell_and_the_feedback(course, learner):
+    """Form users leave the answer cell empty: autograde writes what it graded into it."""
+    reply = SAVED[learner].strip()
+    source = answer_source(course / "autograded" / learner / ASSIGNMENT / NOTEBOOK)
+    assert reply in source and "採点した返信" in source
+    page = (course / "feedback" / learner / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
+    first_sentence = reply.split("。")[0]
+    assert first_sentence in page or html.escape(first_sentence) in page
+
+
+def test_a_reply_typed_into_the_cell_and_an_empty_one_are_left_as_written(course):
+    typed = course / "submitted" / "nowidget" / ASSIGNMENT / NOTEBOOK
+    assert answer_source(course / "autograded" / "nowidget" / ASSIGNMENT / NOTEBOOK) == answer_source(typed)
+    untouched = answer_source(course / "autograded" / "untouched" / ASSIGNMENT / NOTEBOOK)
+    assert untouched == answer_source(course / "exercises" / ASSIGNMENT / NOTEBOOK)

@@ -103,3 +103,16 @@ def test_notebook_without_hidden_tests_passes_through():
     ok = new_output("stream", name="stdout", text="print('x')\n")
     nb = new_notebook(cells=[new_code_cell("print('x')", outputs=[ok])])
     assert rendered(feedback(nb)) == rendered(nb)
+
+
+def test_a_failing_hidden_grade_cell_keeps_only_its_own_check_mark_lines():
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from graders.assignments.preprocessors import RedactHiddenTests
+
+    cell = new_code_cell("### BEGIN HIDDEN TESTS\nassert_genuine('01-apology-order.q1', fallback=ANSWER_Q1)\n### END HIDDEN TESTS")
+    cell.outputs = [new_output("error", ename="GradeFailure", evalue="✗ 同じ言葉がくり返されています。",
+                               traceback=["✗ 同じ言葉がくり返されています。", "→ フォームで返信を直して…"])]
+    nb = new_notebook(cells=[cell])
+    RedactHiddenTests().preprocess(nb, {})
+    assert nb.cells[0].outputs[0].traceback == ["✗ 同じ言葉がくり返されています。"]

@@ -1,7 +1,7 @@
 """Committed notebooks are clean: valid, no outputs, ASCII names, links that resolve.
 
-Also: the lessons in course/ are exactly what scripts/build_lessons.py builds, and each
-registered exercise is reachable from a lesson.
+Also: each notebook in course/ is in step with its Markdown source (scripts/sync_lessons.py),
+and each registered exercise is reachable from a lesson.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ LESSONS = [
     "04-customer-needs",
     "05-apology-letter",
     "06-mixed-practice",
+    "07-roleplay",
 ]
 # [text](target) in Markdown, and href="target" in HTML written inside Markdown cells.
 LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|href=\"([^\"]+)\"")
@@ -135,14 +136,31 @@ def test_each_scenario_names_an_existing_lesson():
         assert (ROOT / lesson).exists(), f"{exercise.scenario}: lesson {lesson} is missing"
 
 
-def test_lessons_match_their_build_script():
-    spec = importlib.util.spec_from_file_location("build_lessons", ROOT / "scripts" / "build_lessons.py")
+def _sync_lessons():
+    spec = importlib.util.spec_from_file_location("sync_lessons", ROOT / "scripts" / "sync_lessons.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    built = module.build()
-    assert sorted(p.stem for p in built) == sorted(LESSONS)
-    stale = [p.name for p, text in built.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
-    assert not stale, f"run: .venv/bin/python scripts/build_lessons.py  (stale: {stale})"
+    return module
+
+
+@pytest.mark.parametrize("path", COURSE, ids=ids(COURSE))
+def test_each_course_notebook_has_a_markdown_source(path):
+    assert path.with_suffix(".md").exists(), f"{path.name}: no {path.stem}.md beside it (run: make lessons)"
+
+
+def test_lessons_are_in_step_with_their_markdown_sources():
+    stale = _sync_lessons().stale()
+    assert not stale, f"run: make lessons  (out of step: {stale})"
+
+
+@pytest.mark.parametrize("stem", LESSONS[1:])
+def test_each_case_lesson_ends_with_the_shared_next_steps_cell(stem):
+    """The 次へ cell is written by scripts/sync_lessons.py, never copied into a lesson by hand."""
+    last = nbformat.read(ROOT / "course" / f"{stem}.ipynb", as_version=4).cells[-1]
+    assert last.cell_type == "markdown" and "next_steps" in last.metadata, f"{stem}: last cell is not the shared 次へ cell"
+    spec = last.metadata["next_steps"]
+    module = _sync_lessons()
+    assert last.source == module.shared_text(spec, module.short_titles()), f"{stem}: run make lessons"
 
 
 SEEDS = ROOT.parent / "shared" / "seeds"

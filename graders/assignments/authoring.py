@@ -26,7 +26,18 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 
 from ..checker.errors import InputError
-from ..learner.exercises import Assignment, Exercise, all_assignments, for_assignment, genuine_points
+from ..learner.exercises import (
+    Assignment,
+    ConversationExercise,
+    Exercise,
+    all_assignments,
+    conversations_for,
+    for_assignment,
+    genuine_points,
+)
+from ..roleplay.dialogue import ENDING_KINDS, Dialogue, get_dialogue
+from ..roleplay.grading import CRITERIA as CONVERSATION_CRITERIA
+from ..roleplay.summary import play
 from ..checker.rubric import CRITERIA
 from ..checker.scenarios import Scenario, get_scenario
 from . import references
@@ -54,10 +65,20 @@ def _markdown(grade_id: str, text: str) -> NotebookNode:
     return cell
 
 
-def _code(grade_id: str, source: str, **nbgrader) -> NotebookNode:
-    cell = nbformat.v4.new_code_cell(source.strip(), metadata=_nbgrader(grade_id, **nbgrader))
+def _code(grade_id: str, source: str, tags: list[str] | None = None, **nbgrader) -> NotebookNode:
+    metadata = _nbgrader(grade_id, **nbgrader)
+    if tags:
+        metadata["tags"] = tags
+    cell = nbformat.v4.new_code_cell(source.strip(), metadata=metadata)
     cell.id = grade_id
     return cell
+
+
+# JupyterLab's Run All goes on past a failing cell with this tag, so every form shows and
+# every ✗ is visible at once; nbgrader still scores the cell by its error (it runs with
+# allow_errors). scripts/run-nbval.sh drops the tag, so nbval still fails a solution
+# whose grade cell fails.
+GRADE_CELL_TAGS = ["raises-exception"]
 
 
 def _quote(text: str) -> str:
@@ -86,7 +107,8 @@ def intro_cell(assignment: Assignment, exercises: list[Exercise]) -> NotebookNod
    書いた返信は自動で `answers.json`（このノートブックと同じフォルダ）に保存され、採点にはこの保存内容が使われます。
 3. フォームが表示されない環境（VS Code、ターミナルなど）では、回答セルの `\"\"\"` と `\"\"\"` の間に返信を書いて実行します。
 4. 採点のセル（🔒）は、観点ごとに一つずつあります。実行すると、その観点を満たしていれば ✓、足りなければ ✗ と理由が表示されます。
-5. 提出の前に、メニューの「Kernel → Restart Kernel and Run All Cells」ですべてのセルを上から実行し、✗ が残っていないか確かめましょう。
+5. 提出の前に、メニューの「カーネル → カーネルを再起動してすべてのセルを実行…」ですべてのセルを上から実行し、
+   ✗ が残っていないか確かめましょう。まだ足りない観点があっても最後まで実行され、採点のセルごとに ✗ と直し方が表示されます。
 
 採点では、観点ごとの点数のほかに、返信が形だけのものになっていないか（決まり文句を並べただけ、写しただけではないか）も確かめます。
 提出のあと、講師があなたのノートブックの外でもう一度採点し、その点数が成績になります。お客様に実際に送るつもりで、自分の言葉で書きましょう。
@@ -166,7 +188,7 @@ from graders.assignments.grade_cells import assert_criterion
 
 assert_criterion("{exercise.id}", "{criterion_id}", fallback={answer_variable(exercise)})
 """
-    return _code(f"q{exercise.number}-{criterion_id}", source, grade=True, locked=True, points=points)
+    return _code(f"q{exercise.number}-{criterion_id}", source, GRADE_CELL_TAGS, grade=True, locked=True, points=points)
 
 
 def genuine_cell(exercise: Exercise) -> NotebookNode:
@@ -181,7 +203,115 @@ from graders.assignments.grade_cells import assert_genuine
 
 assert_genuine("{exercise.id}", fallback={answer_variable(exercise)})
 """
-    return _code(f"q{exercise.number}-genuine", source, grade=True, locked=True, points=points)
+    return _code(f"q{exercise.number}-genuine", source, GRADE_CELL_TAGS, grade=True, locked=True, points=points)
+
+
+# --- conversation exercises (graders/roleplay) ------------------------------------------------
+
+GENUINE_TURNS_TITLE = "どの返事も、お客様にそのまま言える自分の言葉で書かれているか"
+
+
+def conversation_intro_cell(assignment: Assignment, conversations: list[ConversationExercise]) -> NotebookNode:
+    lesson = f"（レッスン: `{assignment.lesson}`）" if assignment.lesson else ""
+    text = f"""
+# 課題 {assignment.id[:2]}: {assignment.title}
+
+{assignment.intro}
+
+{lesson}
+
+## 進め方
+
+1. 問題文を読み、あなたの立場とお客様の様子をつかみます（この課題には会話が {len(conversations)} つあります）。
+2. ウィジェットでお客様に返事を書き、**送信** を押します。お客様が答え、信頼度が動きます。採点の結果は会話が終わったときに表示されます。
+   会話は一回送信するごとに `answers.json`（このノートブックと同じフォルダ）に保存され、採点にはこの保存内容が使われます。
+   やり直すときは **最初から** を押します。採点されるのは、最後に話した会話です。
+3. ウィジェットが表示されない環境（VS Code、ターミナルなど）では、回答セルの `[` と `]` の間に、返事を一回分ずつ `"…",` の形で書いて実行します。
+4. 採点のセル（🔒）は、観点ごとに一つずつあります。会話を保存し直したら、もう一度実行して確かめましょう。
+5. 提出の前に、メニューの「Kernel → Restart Kernel and Run All Cells」ですべてのセルを上から実行しましょう。
+
+採点では、観点ごとの点数のほかに、どの返事も形だけのものになっていないかも確かめます（最後の採点セル）。
+提出のあと、講師があなたのノートブックの外でもう一度採点し、その点数が成績になります。
+"""
+    return _markdown("intro", text)
+
+
+def conversation_task_cell(exercise: ConversationExercise, dialogue: Dialogue) -> NotebookNode:
+    rows = "\n".join(f"| {CONVERSATION_CRITERIA[c][0]} | {points} |" for c, points in dialogue.criteria)
+    endings = "、".join(f"{ENDING_KINDS[e.kind]}（{e.title}）" for e in dialogue.endings.values())
+    text = f"""
+## 会話 {exercise.number}: {dialogue.title}
+
+**あなたの立場**: {dialogue.role}
+
+**お客様**: {dialogue.customer}
+
+**やること**
+
+{exercise.task}
+
+会話の終わり方: {endings}
+
+| 採点の観点 | 点数 |
+|---|---|
+{rows}
+| {GENUINE_TURNS_TITLE} | {genuine_points()} |
+"""
+    return _markdown(f"q{exercise.number}-task", text)
+
+
+def turns_variable(exercise: ConversationExercise) -> str:
+    return f"TURNS_Q{exercise.number}"
+
+
+def solution_turns(dialogue: Dialogue) -> list[str]:
+    """The first example conversation that meets every criterion: the instructor's reference."""
+    for example in dialogue.examples:
+        if all(r.passed for r in play(dialogue, list(example.turns)).results):
+            return list(example.turns)
+    raise InputError(f"会話「{dialogue.id}」に、すべての観点を満たす [[example]] がありません（解答例になります）。")
+
+
+def conversation_cells(exercise: ConversationExercise) -> list[NotebookNode]:
+    dialogue = get_dialogue(exercise.dialogue)
+    n, name = exercise.number, turns_variable(exercise)
+    widget = f"""
+from graders.roleplay import RolePlay
+
+RolePlay("{exercise.id}", show_context=False)  # あなたの立場とお客様の様子は上の問題文にあります
+"""
+    solution = "\n".join(f"    {turn!r}," for turn in solution_turns(dialogue))
+    answer = f"""
+# ウィジェットが使えない場合（VS Code やターミナルなど）は、下の [ と ] の間に
+# お客様への返事を一回分ずつ "…", の形で書いて、このセルを実行してください。
+# ウィジェットで保存した会話（answers.json）があれば、採点にはそちらが使われます。
+{name} = [
+]
+### BEGIN SOLUTION
+{name} = [
+{solution}
+]
+### END SOLUTION
+"""
+    cells = [conversation_task_cell(exercise, dialogue), _code(f"q{n}-roleplay", widget, locked=True),
+             _code(f"q{n}-answer", answer, solution=True)]
+    for criterion_id, points in dialogue.criteria:
+        source = f"""
+# 採点: {CONVERSATION_CRITERIA[criterion_id][0]}（{points}点）
+from graders.assignments.roleplay_cells import assert_conversation
+
+assert_conversation("{exercise.id}", "{criterion_id}", fallback={name})
+"""
+        cells.append(_code(f"q{n}-{criterion_id}", source, grade=True, locked=True, points=points))
+    # Visible, as genuine_cell and for the same reasons.
+    genuine = f"""
+# 採点: {GENUINE_TURNS_TITLE}（{genuine_points()}点）
+from graders.assignments.roleplay_cells import assert_genuine_turns
+
+assert_genuine_turns("{exercise.id}", fallback={name})
+"""
+    cells.append(_code(f"q{n}-genuine", genuine, grade=True, locked=True, points=genuine_points()))
+    return cells
 
 
 # --- notebooks -----------------------------------------------------------------------------
@@ -189,6 +319,12 @@ assert_genuine("{exercise.id}", fallback={answer_variable(exercise)})
 
 def build_notebook(assignment_id: str, root: str | Path | None = None) -> NotebookNode:
     assignment = all_assignments()[assignment_id]
+    conversations = conversations_for(assignment_id)
+    if conversations:
+        cells = [conversation_intro_cell(assignment, conversations)]
+        for conversation in conversations:
+            cells += conversation_cells(conversation)
+        return _notebook(cells)
     exercises = sorted(for_assignment(assignment_id), key=lambda e: e.number)
     if not exercises:
         raise InputError(f"課題のまとまり「{assignment_id}」に問題が登録されていません。")
@@ -199,6 +335,10 @@ def build_notebook(assignment_id: str, root: str | Path | None = None) -> Notebo
         cells += [task_cell(exercise, scenario), form_cell(exercise), answer_cell(exercise, scenario, solution)]
         cells += [criterion_cell(exercise, c.id, c.points) for c in scenario.criteria]
         cells.append(genuine_cell(exercise))
+    return _notebook(cells)
+
+
+def _notebook(cells: list[NotebookNode]) -> NotebookNode:
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.nbformat_minor = 5
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}

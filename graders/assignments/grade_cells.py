@@ -26,7 +26,27 @@ from ..checker.rubric import CRITERIA
 from ..checker.scenarios import get_scenario
 
 
-class MissingAnswer(AssertionError):
+# The line under every ✗: what the learner does next, in the words of the form.
+NEXT_STEP = "→ フォームで返信を直して「チェック」を押してから、このセルをもう一度実行してください。"
+
+
+class GradeFailure(AssertionError):
+    """A grade cell that fails: an AssertionError (nbgrader scores the cell 0) that shows
+    in the notebook as its Japanese message alone, without the Python traceback.
+
+    IPython asks an exception for ``_render_traceback_()`` before formatting frames, so the
+    learner sees one short ✗ block; nbgrader, nbval and the feedback read the same lines.
+    """
+
+    def __init__(self, message: str, next_step: str | None = NEXT_STEP):
+        super().__init__(message)
+        self.lines = message.splitlines() + ([next_step] if next_step else [])
+
+    def _render_traceback_(self) -> list[str]:
+        return self.lines
+
+
+class MissingAnswer(GradeFailure):
     """Neither answers.json nor the notebook's answer cell holds a reply."""
 
 
@@ -48,8 +68,9 @@ def answer_for(exercise_id: str, fallback: str = "", path: str | Path = answers.
     if choice.text is not None:
         return choice.text
     raise MissingAnswer(
-        f"「{exercise_id}」の回答が見つかりません。フォームに書き直した返信を書いて「チェック」を押すか、"
-        '回答セルの """ と """ の間に返信を書いてから、もう一度実行してください。'
+        f"✗ 「{exercise_id}」の回答が見つかりません。",
+        "→ フォームに書き直した返信を書いて「チェック」を押すか、"
+        '回答セルの """ と """ の間に返信を書いてから、このセルをもう一度実行してください。',
     )
 
 
@@ -64,11 +85,11 @@ def _graded(exercise_id: str, fallback: str) -> tuple[str, Report]:
     try:
         return text, _report(text, get_exercise(exercise_id).scenario)
     except InputError as e:
-        raise AssertionError(str(e)) from None
+        raise GradeFailure(f"✗ {e}") from None
 
 
 def assert_criterion(exercise_id: str, criterion_id: str, fallback: str = "") -> None:
-    """Pass (print ✓ and the message) or raise AssertionError with the criterion's message."""
+    """Pass (print ✓ and the message) or raise GradeFailure with the criterion's message."""
     if criterion_id not in CRITERIA:
         raise InputError(f"観点「{criterion_id}」はありません。使える観点: {', '.join(CRITERIA)}")
     _, report = _graded(exercise_id, fallback)
@@ -80,15 +101,15 @@ def assert_criterion(exercise_id: str, criterion_id: str, fallback: str = "") ->
         ) from None
     line = f"{result.title}（{result.max_points}点）: {result.message}"
     if not result.passed:
-        raise AssertionError(f"✗ {line}")
+        raise GradeFailure(f"✗ {line}")
     print(f"✓ {line}")
 
 
 def assert_genuine(exercise_id: str, fallback: str = "") -> None:
-    """Pass if the reply reads as a real reply (graders.assignments.integrity), else raise AssertionError."""
+    """Pass if the reply reads as a real reply (graders.assignments.integrity), else raise GradeFailure."""
     text, _ = _graded(exercise_id, fallback)
     scenario = get_scenario(get_exercise(exercise_id).scenario)
     findings = integrity.inspect_for(text, scenario)
     if findings:
-        raise AssertionError("\n".join(f"✗ {f.message}" for f in findings))
+        raise GradeFailure("\n".join(f"✗ {f.message}" for f in findings))
     print("✓ お客様にそのまま送れる、自分の言葉で書かれた返信です。")

@@ -1,4 +1,16 @@
-"""An nbgrader preprocessor that keeps hidden tests out of feedback: RedactHiddenTests.
+"""nbgrader preprocessors: ShowGradedReply (autograde) and RedactHiddenTests (feedback).
+
+ShowGradedReply: learners answer in the form, so the answer cell of a submission is often
+the empty template and formgrader would say "No response.". Before the grade cells run,
+it writes the reply they will grade (answer_for: answers.json, else the cell's literal)
+into the answer cell, so formgrader, manual grading and the feedback show exactly what
+was graded. nbgrader_config.py puts it first in Autograde.autograde_preprocessors.
+
+DropInstructorNotes (feedback, after GetGrades) removes every comment line that starts
+with INSTRUCTOR_NOTE: review-comments writes its notes to the instructor that way, so a
+draft sent on unedited never shows them to the learner.
+
+RedactHiddenTests keeps hidden tests out of feedback.
 
 nbgrader 0.9.6 autogrades with the source version of every grade cell, hidden tests
 included, and its GenerateFeedback renders that notebook as is: the hidden source is in
@@ -13,12 +25,17 @@ nbgrader_config.py puts it in GenerateFeedback.preprocessors before ClearHiddenT
 
 from __future__ import annotations
 
+import ast
 import html
 import re
+from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
+
+from ..learner import answers
+from .grade_cells import GradeFailure, MissingAnswer, answer_for
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Shorter hidden lines (")", "else:") reveal nothing and would blank innocent output.
@@ -86,7 +103,90 @@ class RedactHiddenTests(NbGraderPreprocessor):
         elif output.output_type == "error":
             output.evalue = self._redact_text(output.evalue)
             if in_hidden_cell:
-                # The frames quote the hidden code; the message is what the learner needs.
-                output.traceback = [f"{output.ename}: {output.evalue}"]
+                # The frames quote the hidden code; the message is what the learner needs
+                # (a GradeFailure's message is its own ✗ block, shown without its class name).
+                own = output.ename in (GradeFailure.__name__, MissingAnswer.__name__)
+                output.traceback = output.evalue.splitlines() if own else [f"{output.ename}: {output.evalue}"]
             else:
                 output.traceback = [self._redact_text(line) for line in output.traceback]
+
+
+# authoring.answer_cell: grade id "q<n>-answer", literal ANSWER_Q<n> = """..."""
+_ANSWER_CELL = re.compile(r"q(\d+)-answer")
+
+
+def triple_quoted(text: str) -> str:
+    """``text`` as a Python triple-quoted literal that reads as the text itself
+    (between the newline after the opening quotes and the one before the closing)."""
+    body = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"""\n{body}\n"""'
+
+
+def literal_answer(source: str, name: str) -> str:
+    """The string the cell binds to ``name`` last ('' if none, or if the cell is not Python)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ""
+    found = ""
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            found = node.value.value
+    return found
+
+
+class ShowGradedReply(NbGraderPreprocessor):
+    """Write the reply the grade cells will grade into each answer cell (autograde only)."""
+
+    heading = Unicode(
+        "# 採点した返信（{source}）。自動採点のときに書き込まれました。",
+        help="The comment line above the reply; {source} says where the reply came from",
+    ).tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        assignment = resources["nbgrader"]["assignment"]
+        for cell in nb.cells:
+            match = _ANSWER_CELL.fullmatch(cell.metadata.get("nbgrader", {}).get("grade_id", ""))
+            if cell.cell_type == "code" and match:
+                self._show(cell, f"{assignment}.q{match.group(1)}", f"ANSWER_Q{match.group(1)}", folder)
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, index):  # all work is done in preprocess
+        return cell, resources
+
+    def _show(self, cell: NotebookNode, exercise_id: str, name: str, folder: Path) -> None:
+        typed = literal_answer(cell.source, name)
+        try:
+            text = answer_for(exercise_id, fallback=typed, path=folder / answers.FILENAME)
+        except MissingAnswer:
+            return  # nothing to show: the cell stays as submitted and the grade cells fail
+        if text == typed.strip():
+            return  # the learner's own literal is what was graded; keep their cell as written
+        source = "フォームで answers.json に保存された返信"
+        cell.source = f"{self.heading.format(source=source)}\n{name} = {triple_quoted(text)}"
+        self.log.info("%s: wrote the graded reply into the answer cell", exercise_id)
+
+
+# A comment line for the instructor only (review-comments drafts); never in feedback.
+INSTRUCTOR_NOTE = "【講師用】"
+
+
+def without_instructor_notes(comment: str) -> str:
+    kept = [line for line in comment.splitlines() if not line.lstrip().startswith(INSTRUCTOR_NOTE)]
+    return "\n".join(kept).strip()
+
+
+class DropInstructorNotes(NbGraderPreprocessor):
+    """Remove instructor-only lines from the grader comments GetGrades put on the cells."""
+
+    def preprocess_cell(self, cell, resources, index):
+        meta = cell.metadata.get("nbgrader", {})
+        if isinstance(meta.get("comment"), str):
+            meta["comment"] = without_instructor_notes(meta["comment"]) or None
+        return cell, resources

@@ -342,7 +342,34 @@ def status_html(message: str, level: str = "info") -> str:
     )
 
 
+FORM_HINT = (
+    "ここにあった書き直しフォームは、いまは動いていません（カーネルを再起動したか、ノートブックを開き直したため）。"
+    "このセルを実行すると、保存した返信が入ったフォームがもう一度表示されます。"
+)
+FORM_HINT_SHORT = "カーネルを再起動したあとは、フォームを使う前にこのセルをもう一度実行してください。"
+
+
+def form_hint_html() -> str:
+    """Shown above a rewrite form. Where no form follows (reopened notebook, "model not
+    found"), the full hint shows; above a form, only a short grey line, because after a
+    kernel restart a form still looks live in JupyterLab but no longer reaches a kernel.
+    A view ipywidgets marks disconnected gets the full hint and takes no typing."""
+    live = ".outai-form:not(.jupyter-widgets-disconnected)"
+    cell = ".jp-OutputArea-child:has(.outai-form-hint)"
+    rules = (
+        f"{cell}:has(+ .jp-OutputArea-child {live}) .outai-hint-full{{display:none}}"
+        f"{cell}:not(:has(+ .jp-OutputArea-child {live})) .outai-hint-short{{display:none}}"
+        ".outai-form.jupyter-widgets-disconnected{pointer-events:none}"
+    )
+    short = f'<div class="outai-hint-short" style="font-size:85%;opacity:0.7">{escape(FORM_HINT_SHORT)}</div>'
+    full = f'<div class="outai-hint-full">{notice_html(FORM_HINT, "info")}</div>'
+    return f'<div class="outai-form-hint">{full}{short}</div><style>{rules}</style>'
+
+
 __all__ = [
+    "FORM_HINT",
+    "FORM_HINT_SHORT",
+    "form_hint_html",
     "ACT_COLOURS",
     "act_name",
     "criteria_html",

@@ -10,6 +10,8 @@ model answer): strong learners apologise first, ask the reason and offer an alte
 weak ones explain first, refuse flatly, deny the customer or promise what the rules
 forbid. A few learners copy another's answer, and a few files are broken the ways real
 ones are (missing, empty, Shift_JIS, truncated; a student folder with no assignment).
+One learner adds a cell that patches the checker inside the kernel (TAMPER_CELL), so that
+nbgrader autograde gives full marks and `tamper-check` has a mismatch to report.
 What was injected is listed in DIR/demo-cohort.json, so tests and the report can check it.
 
 Each learner draws from their own random stream (seeded by seed and student id), so the
@@ -38,8 +40,10 @@ from pathlib import Path
 from ..assignments import references
 from ..learner import answers
 from ..checker.errors import InputError
-from ..learner.exercises import Exercise, all_exercises, for_assignment
+from ..learner.exercises import ConversationExercise, Exercise, conversations_for, for_assignment, graded_assignments
 from ..checker.scenarios import Scenario, get_scenario
+from ..roleplay import storage
+from ..roleplay.dialogue import get_dialogue
 
 MANIFEST = "demo-cohort.json"
 # The course a demo copies: this package's repository, when it is one (an editable install).
@@ -57,6 +61,12 @@ PROBLEM_SHARES = {"missing_file": 0.015, "empty_file": 0.01, "not_utf8": 0.01, "
 NOT_SUBMITTED_SHARE = 0.03  # a learner skips one assignment
 NO_ANSWER_SHARE = 0.03  # a learner leaves one exercise unanswered
 COPY_SHARE = 0.05  # a learner copies someone's final answer for one exercise
+# What a learner who games autograde adds after the first answer cell (from MIN_FOR_PROBLEMS on).
+TAMPER_CELL = """# 採点を通すためのセル
+import graders.assignments.grade_cells
+graders.assignments.grade_cells.assert_criterion = lambda *args, **kwargs: None
+graders.assignments.grade_cells.assert_genuine = lambda *args, **kwargs: None
+"""
 
 # What each criterion wants present (good) and absent (bad), by act kind.
 GOOD_KINDS = {
@@ -243,6 +253,20 @@ def make_learner(seed: int, index: int) -> Learner:
     return Learner(f"learner-{index + 1:04d}", skill, rng.random() < 0.08)
 
 
+def conversation_history(rng: random.Random, learner: Learner, exercise: ConversationExercise, opened: datetime) -> dict:
+    """The answers.json entry of one conversation: one of its dialogue's example
+    conversations (skilled learners more often a resolved one), saved turn by turn."""
+    dialogue = get_dialogue(exercise.dialogue)
+    weights = [learner.skill if dialogue.endings[e.ending].kind == "resolved" else 1 - learner.skill for e in dialogue.examples]
+    turns = list(rng.choices(dialogue.examples, weights=weights)[0].turns)
+    moment = opened + timedelta(hours=rng.uniform(0, 72))
+    attempts = []
+    for n in range(1, len(turns) + 1):
+        attempts.append({"time": _iso(moment), "event": "turn", "text": storage.encode(dialogue.id, turns[:n])})
+        moment += timedelta(seconds=rng.uniform(20, 120))
+    return {"text": attempts[-1]["text"], "updated": attempts[-1]["time"], "attempts": attempts}
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
@@ -322,7 +346,7 @@ def _copy_plan(seed: int, learners: int, exercises: list[Exercise], problems: di
     rng = random.Random(f"{seed}:copies")
     troubled = {s for who in problems.values() for s in who}
     clean = [f"learner-{i + 1:04d}" for i in range(learners) if f"learner-{i + 1:04d}" not in troubled]
-    if len(clean) < 2:
+    if len(clean) < 2 or not exercises:  # conversations are replayed, not copied
         return []
     copies: list[dict] = []
     used: set[tuple[str, str]] = set()  # (learner, exercise) already in a copy: no chains
@@ -334,6 +358,26 @@ def _copy_plan(seed: int, learners: int, exercises: list[Exercise], problems: di
         used.update({(source, exercise), (target, exercise)})
         copies.append({"from": source, "to": target, "exercise": exercise, "exact": rng.random() < 0.5})
     return copies
+
+
+def _tamper_plan(learners: int, assignments: list[str], problems: dict, copies: list[dict]) -> dict[str, str]:
+    """The one learner who patches the checker: the last one with intact files and no copy."""
+    if learners < MIN_FOR_PROBLEMS:
+        return {}
+    busy = {s for who in problems.values() for s in who} | {c[k] for c in copies for k in ("from", "to")}
+    clean = [f"learner-{i + 1:04d}" for i in range(learners) if f"learner-{i + 1:04d}" not in busy]
+    return {clean[-1]: assignments[0]} if clean else {}
+
+
+def _add_tamper_cell(notebook: Path) -> None:
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    first_answer = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("-answer"))
+    cell = nbformat.v4.new_code_cell(TAMPER_CELL)
+    cell.id = "tamper"
+    nb.cells.insert(first_answer + 1, cell)
+    nbformat.write(nb, notebook)
 
 
 def _broken_bytes(kind: str, entries: dict) -> bytes | None:
@@ -368,7 +412,7 @@ def build_cohort(
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(f"「{out}」はすでにあり、空ではありません。上書きはしないので、新しいフォルダ名を指定してください。")
-    registered = sorted({e.assignment for e in all_exercises().values()})
+    registered = graded_assignments()
     chosen = list(dict.fromkeys(assignments)) if assignments else registered
     unknown = [a for a in chosen if a not in registered]
     if unknown:
@@ -382,6 +426,7 @@ def build_cohort(
 
     problems = _problem_plan(seed, learners, chosen)
     copies = _copy_plan(seed, learners, exercises, problems)
+    tampered = _tamper_plan(learners, chosen, problems, copies)
     copied_into = {(c["to"], c["exercise"]): c for c in copies}
     sources = {(c["from"], c["exercise"]) for c in copies}
     final_texts: dict[tuple[str, str], str] = {}  # only the few answers someone copies
@@ -413,7 +458,11 @@ def build_cohort(
                 if problems["no_answer"].get(learner.id) == assignment and len(entries) == 0:
                     continue  # the first exercise of this assignment left unanswered
                 entries[exercise.id] = entry
+            for conversation in conversations_for(assignment):
+                entries[conversation.id] = conversation_history(rng, learner, conversation, opened)
             _write_submission(folder / assignment, assignment, entries, problems, learner.id, out, link_notebooks)
+            if tampered.get(learner.id) == assignment:
+                _add_tamper_cell(folder / assignment / f"{assignment}.ipynb")
     manifest = {
         "generator": "python -m graders demo-cohort",
         "seed": seed,
@@ -421,6 +470,7 @@ def build_cohort(
         "assignments": chosen,
         "problems": {kind: [[s, a] for s, a in sorted(who.items())] for kind, who in problems.items()},
         "copies": copies,
+        "tampered": [[s, a] for s, a in tampered.items()],
     }
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return manifest
@@ -463,6 +513,7 @@ def demo_course(learners: int = 40, seed: int = 0, course_dir: str | os.PathLike
     package = Path(__file__).resolve().parents[1]
     inputs = [Path(__file__), package / "cohort" / "fragments.toml", package / "learner" / "exercises.toml"]
     inputs += sorted((package / "checker" / "scenarios").glob("*.toml"))
+    inputs += sorted((package / "roleplay" / "dialogues").glob("*.toml"))
     inputs += sorted(course.glob("exercises/*/*.ipynb")) + sorted(course.glob("solutions/*/*.ipynb"))
     for path in inputs:
         digest.update(path.name.encode())

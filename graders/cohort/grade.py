@@ -12,10 +12,8 @@ is also what the notebooks' grade cells score for it, so totals agree with nbgra
 
 from __future__ import annotations
 
-import ast
 import json
 import os
-import re
 import stat
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -26,8 +24,18 @@ from typing import Iterable, Iterator, NamedTuple
 
 from ..learner import answers
 from ..checker.errors import InputError
-from ..learner.exercises import Exercise, all_exercises, for_assignment, genuine_points
+from ..learner.exercises import (
+    ConversationExercise,
+    Exercise,
+    conversations_for,
+    for_assignment,
+    genuine_points,
+    graded_assignments,
+)
 from ..checker.scenarios import get_scenario
+from ..roleplay.dialogue import get_dialogue
+from . import conversations
+from .answer_cells import answer_cells, assigned, entries, notebook_cells
 
 SUBMITTED = "submitted"
 GENUINE = "genuine"  # the hidden check of every exercise (graders.assignments.grade_cells.assert_genuine)
@@ -92,17 +100,9 @@ def display_name(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def _entries(folder: Path) -> list[os.DirEntry]:
-    try:
-        with os.scandir(folder) as entries:
-            return list(entries)
-    except OSError:
-        return []
-
-
 def _subfolders(folder: Path) -> Iterator[str]:
     """Folders inside ``folder`` (dot names too), never through a symbolic link."""
-    for entry in _entries(folder):
+    for entry in entries(folder):
         try:
             if entry.is_dir(follow_symlinks=False):
                 yield entry.name
@@ -113,7 +113,7 @@ def _subfolders(folder: Path) -> Iterator[str]:
 def student_ids(course_dir: str | os.PathLike) -> list[str]:
     """Every student under submitted/, sorted: folders, dot names included (issue 11.5), and
     whatever else stands where a folder should (a link, a file): it gets a row with a status."""
-    return sorted(e.name for e in _entries(submitted_dir(course_dir)))
+    return sorted(e.name for e in entries(submitted_dir(course_dir)))
 
 
 def folder_problem(path: Path) -> str | None:
@@ -137,7 +137,7 @@ def folder_problem(path: Path) -> str | None:
 def select_assignments(course_dir: str | os.PathLike, wanted: Iterable[str] | None = None) -> list[str]:
     """The assignments to grade: ``wanted`` (each must be registered), else every
     registered assignment that at least one student submitted."""
-    registered = sorted({e.assignment for e in all_exercises().values()})
+    registered = graded_assignments()
     if wanted:
         wanted = list(dict.fromkeys(wanted))
         unknown = [a for a in wanted if a not in registered]
@@ -159,11 +159,11 @@ def iter_submissions(course_dir: str | os.PathLike, assignments: list[str], stud
     """Every (student, assignment) to grade, students sorted; a folder that is missing or
     cannot be read is a Submission with a status (links are never followed)."""
     root = submitted_dir(course_dir)
-    registered = {e.assignment for e in all_exercises().values()}
+    registered = set(graded_assignments())
     for student in student_ids(course_dir) if students is None else students:
         folder = root / student
         problem = folder_problem(folder)
-        present = set() if problem else {e.name for e in _entries(folder)}
+        present = set() if problem else {e.name for e in entries(folder)}
         empty = not (present & registered)
         for assignment in assignments:
             status, detail = None, ""
@@ -186,75 +186,42 @@ def load_answers(folder: str | os.PathLike) -> answers.Saved:
     return answers.load(Path(folder) / answers.FILENAME)
 
 
-_ANSWER_CELL = re.compile(r"q(\d+)-answer")
-MAX_NOTEBOOK_BYTES = 50_000_000
-
-
-def _literal(source: str, name: str) -> str | None:
-    """The string last assigned to ``name`` at the top level of a cell, read without running it."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None  # in the kernel the cell fails too, and the grade cells find no answer
-    value = None
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            constant = node.value
-            value = constant.value if isinstance(constant, ast.Constant) and isinstance(constant.value, str) else None
-    return value
-
-
-def notebook_cells(folder: str | os.PathLike) -> Iterator[tuple[str, dict, str]]:
-    """(notebook name, cell, its grade id) of every cell of the submitted notebooks, in name
-    order; a notebook that cannot be read gives nothing."""
-    for entry in sorted(_entries(Path(folder)), key=lambda e: e.name):
-        if not entry.name.endswith(".ipynb"):
-            continue
-        try:  # never through a link, never blocking on a FIFO, never past the size limit
-            cells = json.loads(answers.read_regular_file(entry.path, MAX_NOTEBOOK_BYTES).decode("utf-8")).get("cells", [])
-        except (OSError, ValueError, AttributeError, RecursionError):
-            continue
-        for cell in cells if isinstance(cells, list) else []:
-            if isinstance(cell, dict):
-                meta = (cell.get("metadata") or {}).get("nbgrader") or {}
-                yield entry.name.removesuffix(".ipynb"), cell, str(meta.get("grade_id", "") if isinstance(meta, dict) else "")
-
-
 def notebook_answers(folder: str | os.PathLike) -> dict[int, str]:
     """The literal replies typed in the answer cells (grade id ``q<n>-answer``) of the
-    submitted notebooks: {n: text}."""
+    submitted notebooks: {n: text}. A notebook that cannot be read gives nothing."""
     found: dict[int, str] = {}
-    for _, cell, grade_id in notebook_cells(folder):
-        match = _ANSWER_CELL.fullmatch(grade_id)
-        if match and cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else str(source)
-            text = _literal(source, f"ANSWER_Q{match[1]}")
-            if text is not None:
-                found[int(match[1])] = text
+    for n, source in answer_cells(folder):
+        text = assigned(source, f"ANSWER_Q{n}", lambda v: isinstance(v, str))
+        if text is not None:
+            found[n] = text
     return found
 
 
 def grade_cells_present(folder: str | os.PathLike) -> set[tuple[str, str]]:
     """(notebook name, grade id) of the grade cells still in the submitted notebooks: one
     that is missing was deleted by the learner, and nbgrader never ran it."""
-    return {(name, grade_id) for name, cell, grade_id in notebook_cells(folder) if grade_id}
+    return {(name, grade_id) for name, _, grade_id in notebook_cells(folder) if grade_id}
 
 
 def criterion_title(criterion_id: str) -> str:
     """The Japanese name of a criterion (or of the genuine-reply check)."""
     from ..checker.rubric import CRITERIA
+    from ..roleplay.grading import CRITERIA as CONVERSATION_CRITERIA
 
-    return GENUINE_TITLE if criterion_id == GENUINE else CRITERIA.get(criterion_id, (criterion_id,))[0]
+    if criterion_id == GENUINE:
+        return GENUINE_TITLE
+    return (CRITERIA.get(criterion_id) or CONVERSATION_CRITERIA.get(criterion_id) or (criterion_id,))[0]
 
 
-def criteria_of(exercise: Exercise) -> list[tuple[str, int]]:
-    """(criterion id, points) of an exercise, as its notebook grades it: the scenario's
-    criteria, then the hidden genuine-reply check."""
+def criteria_of(exercise: Exercise | ConversationExercise) -> list[tuple[str, int]]:
+    """(criterion id, points) of an exercise, as its notebook grades it: the scenario's (or
+    the dialogue's) criteria, then the hidden genuine-reply check."""
+    if isinstance(exercise, ConversationExercise):
+        return list(get_dialogue(exercise.dialogue).criteria) + [(GENUINE, genuine_points())]
     return [(c.id, c.points) for c in get_scenario(exercise.scenario).criteria] + [(GENUINE, genuine_points())]
 
 
-def _zero_rows(sub: Submission, exercise: Exercise, status: str, detail: str = "") -> list[Row]:
+def _zero_rows(sub: Submission, exercise: Exercise | ConversationExercise, status: str, detail: str = "") -> list[Row]:
     message = PROBLEMS[status] + (f"（{detail}）。" if detail else "。")
     student = display_name(sub.student)
     return [Row(student, sub.assignment, exercise.id, c, False, 0, p, message, status, "") for c, p in criteria_of(exercise)]
@@ -289,11 +256,58 @@ def grade_exercise(sub: Submission, exercise: Exercise, text: str, status: str, 
     return rows
 
 
+def grade_conversation(sub: Submission, exercise: ConversationExercise, turns: list[str], status: str, source: str) -> list[Row]:
+    """Rows of one conversation: the dialogue's criteria on the replay, and the genuine-reply
+    check on every turn it used (as graders.assignments.roleplay_cells grades them)."""
+    from ..assignments.integrity import inspect_for
+
+    try:
+        played = conversations.replay(exercise, turns)
+    except InputError as e:
+        return _zero_rows(sub, exercise, "invalid_answer", str(e))
+    student = display_name(sub.student)
+    rows = [
+        Row(student, sub.assignment, exercise.id, r.id, r.passed, r.points, r.max_points, r.message, status, source)
+        for r in played.results
+    ]
+    scenario = played.conversation.dialogue.scenario
+    findings = [f"{i} 回目: {f.message}" for i, t in enumerate(played.conversation.turns, 1) for f in inspect_for(t.text, scenario)]
+    points = genuine_points()
+    message = " ".join(findings) or "どの返事も、お客様にそのまま言える、自分の言葉で書かれています。"
+    rows.append(Row(student, sub.assignment, exercise.id, GENUINE, not findings, 0 if findings else points, points, message, status, source))
+    return rows
+
+
+def _grade_conversations(sub: Submission, saved: answers.Saved) -> list[Row]:
+    typed: dict[int, list[str]] | None = None  # the notebook is read only when it is needed
+    rows: list[Row] = []
+    detail = saved.detail
+    for exercise in conversations_for(sub.assignment):
+        # The file's state as answers.choose decides it for a reply (the grade cells' rule).
+        problem = saved.status or ("invalid_entry" if exercise.id in saved.broken else None)
+        turns, unreadable = conversations.saved_turns(saved.entries.get(exercise.id), exercise)
+        source = FROM_FILE
+        if not turns:
+            typed = conversations.notebook_turns(sub.folder) if typed is None else typed
+            turns, source = conversations.typed_turns(typed.get(exercise.number)), FROM_NOTEBOOK
+        if turns:
+            status = problem or ("invalid_answer" if unreadable else GRADED if source == FROM_FILE else "no_answer")
+            rows.extend(grade_conversation(sub, exercise, turns, status, source))
+        else:
+            status = problem or ("invalid_answer" if unreadable else "no_answer")
+            rows.extend(_zero_rows(sub, exercise, status, detail if problem else unreadable))
+    return rows
+
+
 def grade_submission(sub: Submission) -> list[Row]:
     """The rows of one submission: one per exercise x criterion of its assignment. Never
     raises: whatever the folder holds becomes rows with a status."""
-    exercises = for_assignment(sub.assignment)
+    exercises = for_assignment(sub.assignment) + conversations_for(sub.assignment)
     try:
+        if sub.status is not None:
+            return [row for e in exercises for row in _zero_rows(sub, e, sub.status, sub.detail)]
+        if conversations_for(sub.assignment):
+            return _grade_conversations(sub, load_answers(sub.folder))
         return _grade_submission(sub, exercises)
     except Exception as e:  # noqa: BLE001 (one learner's files must not stop the class's run)
         detail = f"{type(e).__name__}: {e}"[:200]
@@ -301,8 +315,6 @@ def grade_submission(sub: Submission) -> list[Row]:
 
 
 def _grade_submission(sub: Submission, exercises: list[Exercise]) -> list[Row]:
-    if sub.status is not None:
-        return [row for e in exercises for row in _zero_rows(sub, e, sub.status, sub.detail)]
     saved = load_answers(sub.folder)
     fallbacks: dict[int, str] | None = None  # the notebook is read only when it is needed
     rows: list[Row] = []

@@ -11,6 +11,7 @@ Stored scores in answers.json are never trusted: attempts are re-graded with the
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -25,7 +26,10 @@ import pandas as pd
 from ..learner import answers
 from .grade import COLUMNS, GRADED, PROBLEMS, criterion_title, grade, iter_submissions, select_assignments, student_ids
 from ..checker.errors import InputError
-from ..learner.exercises import for_assignment, get_exercise
+from ..learner.exercises import conversations_for, for_assignment, get_exercise
+from ..learner.plotting import japanese_rc
+from ..roleplay.dialogue import ENDING_KINDS
+from . import conversations
 from ..checker.scenarios import get_scenario
 
 # Thresholds for "needs help" (each one's reason beside it).
@@ -60,7 +64,24 @@ TITLES = {
     "student_b": "受講者B",
     "text_a": "回答A",
     "text_b": "回答B",
+    "dialogue": "会話",
+    "kind": "結末の種類",
+    "state": "失った場面",
+    "of": "失った会話",
+    "max_attempts": "1 問の最多保存回数",
+    "stuck": "伸びていない問題",
+    "needs_help": "支援が必要",
+    "learner_count": "人数",
+    "learners": "該当する受講者",
+    "status": "状態",
+    "problem": "問題の内容",
+    "mean": "平均",
+    "min": "最小",
+    "median": "中央値",
+    "max": "最大",
 }
+# Shares shown as whole percents (never 0.485294).
+PERCENT_COLUMNS = ("pass_rate", "share", "first_share", "last_share", "mean", "min", "median", "max")
 
 
 # ---------------------------------------------------------------- loading
@@ -149,6 +170,49 @@ def final_texts(course_dir: str | os.PathLike, assignments: list[str] | None = N
     return pd.DataFrame(records, columns=["student_id", "exercise", "text"])
 
 
+def ending_frame(course_dir: str | os.PathLike, assignments: list[str] | None = None) -> pd.DataFrame:
+    """One row per saved conversation, replayed: student_id, exercise, dialogue, ending (id),
+    kind (resolved / lost / rule_broken / unfinished), title, state (where the last turn was
+    said: where a lost conversation was lost), turns, trust."""
+    records = []
+    for sub, stored in _readable_answers(course_dir, assignments):
+        for exercise in conversations_for(sub.assignment):
+            turns, _ = conversations.saved_turns(stored.get(exercise.id), exercise)
+            if not turns:
+                continue
+            try:
+                c = conversations.replay(exercise, turns).conversation
+            except InputError:
+                continue
+            ending = c.ending
+            records.append({
+                "student_id": sub.student, "exercise": exercise.id, "dialogue": exercise.dialogue,
+                "ending": ending.id if ending else "", "kind": ending.kind if ending else "unfinished",
+                "title": ending.title if ending else "（会話の途中）",
+                "state": c.turns[-1].state if c.turns else c.state, "turns": len(c.turns), "trust": c.trust,
+            })
+    return pd.DataFrame(records, columns=["student_id", "exercise", "dialogue", "ending", "kind", "title", "state", "turns", "trust"])
+
+
+def endings_table(endings: pd.DataFrame) -> pd.DataFrame:
+    """How the conversations of each dialogue ended: count and share per ending."""
+    table = endings.groupby(["dialogue", "kind", "title"], sort=True).size().rename("count").reset_index()
+    table["share"] = table["count"] / table.groupby("dialogue")["count"].transform("sum")
+    table["kind"] = table["kind"].map(lambda k: ENDING_KINDS.get(k, "途中"))
+    return table
+
+
+def lost_states(endings: pd.DataFrame) -> pd.DataFrame:
+    """Per dialogue, the state in which most conversations were lost (or a rule broken):
+    dialogue, state, count, of (all lost conversations of that dialogue), share."""
+    lost = endings[endings["kind"].isin(["lost", "rule_broken"])]
+    counts = lost.groupby(["dialogue", "state"]).size().rename("count").reset_index()
+    counts["of"] = counts.groupby("dialogue")["count"].transform("sum")
+    counts["share"] = counts["count"] / counts["of"]
+    top = counts.sort_values(["dialogue", "count", "state"], ascending=[True, False, True]).groupby("dialogue").head(1)
+    return top.reset_index(drop=True)
+
+
 # ---------------------------------------------------------------- tables
 
 
@@ -163,6 +227,25 @@ def pass_rates(grades: pd.DataFrame) -> pd.DataFrame:
     table["pass_rate"] = table["passed"] / table["graded"]
     table.insert(3, "title", table["criterion"].map(criterion_title))
     return table
+
+
+def readable(table: pd.DataFrame):
+    """A table for people: Japanese column titles, shares as whole percents, counts as
+    integers, every row and column shown, no index. Returns a pandas Styler."""
+    shown = table.rename(columns=TITLES)
+    formats = {TITLES.get(c, c): "{:.0%}" for c in PERCENT_COLUMNS if c in table}
+    numbers = [TITLES.get(c, c) for c in table.select_dtypes("number").columns if c not in PERCENT_COLUMNS]
+    formats.update({c: "{:,.0f}" for c in numbers if c not in formats})
+    return shown.style.format(formats, na_rep="").hide(axis="index")
+
+
+def score_summary(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per assignment: how many learners, and the mean, lowest, median and highest score share."""
+    return (
+        scores.groupby("assignment", sort=False)["share"]
+        .agg(learner_count="size", mean="mean", min="min", median="median", max="max")
+        .reset_index()
+    )
 
 
 def submission_scores(grades: pd.DataFrame) -> pd.DataFrame:
@@ -370,6 +453,19 @@ def _preview(text: str, limit: int) -> str:
 # ---------------------------------------------------------------- plots
 
 
+def _japanese(chart):
+    """Draw ``chart`` with Japanese-capable fonts (labels are created inside the context)."""
+
+    @functools.wraps(chart)
+    def drawn(*args, **kwargs):
+        import matplotlib.pyplot as plt
+
+        with plt.rc_context(japanese_rc()):
+            return chart(*args, **kwargs)
+
+    return drawn
+
+
 def _figure(width: float, height: float):
     import matplotlib.pyplot as plt
 
@@ -384,19 +480,27 @@ def _done(fig):
     return fig
 
 
+def _exercise_label(exercise_id: str) -> str:
+    """01-apology-order.q1 -> 課題01 問1"""
+    assignment, number = exercise_id.rsplit(".q", 1)
+    return f"課題{assignment[:2]} 問{number}"
+
+
+@_japanese
 def pass_rate_chart(rates: pd.DataFrame):
-    """Horizontal bars: pass rate of each criterion, grouped by assignment."""
-    labels = [f"{e.split('.', 1)[0][:2]}.{e.rsplit('.', 1)[-1]} {c}" for e, c in zip(rates["exercise"], rates["criterion"])]
-    fig, ax = _figure(7, 0.32 * max(len(rates), 1) + 1.2)
+    """Horizontal bars: pass rate of each criterion (by its Japanese title), grouped by assignment."""
+    labels = [f"{_exercise_label(e)} {criterion_title(c)}" for e, c in zip(rates["exercise"], rates["criterion"])]
+    fig, ax = _figure(8, 0.32 * max(len(rates), 1) + 1.2)
     values = (rates["pass_rate"] * 100).tolist()
     colours = ["#2e9d5b" if v >= 70 else "#f0a030" if v >= 40 else "#d9534f" for v in values]
     ax.barh(labels[::-1], values[::-1], color=colours[::-1])
     ax.set_xlim(0, 100)
-    ax.set_xlabel("pass rate (%) of graded answers")
-    ax.set_title("Pass rate per criterion (green >= 70%, red < 40%)")
+    ax.set_xlabel("採点できた回答のうち、観点を満たした割合（%）")
+    ax.set_title("観点ごとの合格率（緑: 70% 以上、赤: 40% 未満）")
     return _done(fig)
 
 
+@_japanese
 def score_distribution_chart(scores: pd.DataFrame):
     """One histogram of score shares per assignment."""
     import matplotlib.pyplot as plt
@@ -409,23 +513,30 @@ def score_distribution_chart(scores: pd.DataFrame):
     for ax, assignment in zip(axes.flat, assignments):
         shares = scores.loc[scores["assignment"] == assignment, "share"] * 1.0
         ax.hist(shares.clip(0, 1), bins=bins, color="#4a7ebb", edgecolor="white")
-        ax.set_title(assignment, fontsize=9)
-        ax.set_xlabel("score share")
+        ax.set_title(f"{assignment}（{len(shares)} 人）", fontsize=9)
+        ax.set_xlabel("得点率（得点 ÷ 満点）")
+        ax.set_ylabel("人数")
     for ax in list(axes.flat)[len(assignments) :]:
         ax.axis("off")
     return _done(fig)
 
 
+@_japanese
 def improvement_chart(progress: pd.DataFrame, by: str = "attempt"):
     """Mean score share by attempt number (``by="attempt"``) or by day (``by="day"``)."""
-    fig, ax = _figure(7, 3.2)
+    fig, ax = _figure(8, 3.6)
     for assignment, group in progress.groupby("assignment"):
-        ax.plot(group[by], group["mean_share"], marker="o", label=assignment)
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("mean score share")
-    ax.set_xlabel("attempt" if by == "attempt" else "day (Asia/Tokyo)")
-    ax.set_title("Improvement across attempts" if by == "attempt" else "Improvement over time")
-    ax.legend(fontsize=8, loc="lower right")
+        (line,) = ax.plot(group[by], group["mean_share"], marker="o", label=f"{assignment}（計 {group['attempts'].sum()} 件）")
+        # n: how many attempts each mean is over (a mean of three says little).
+        for x, y, n in zip(group[by], group["mean_share"], group["attempts"]):
+            ax.annotate(f"n={n}", (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=6, color=line.get_color())
+    ax.set_ylim(0, 1.1)
+    ax.yaxis.set_major_formatter(lambda value, _pos: f"{value:.0%}")
+    ax.set_ylabel("平均の得点率")
+    ax.set_xlabel("何回目の書き直しか" if by == "attempt" else "日付（日本時間）")
+    ax.set_title("書き直しを重ねるごとの伸び" if by == "attempt" else "日ごとの伸び")
+    # Beside the plot, never over its points.
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, title="課題（n = 回答数）", title_fontsize=8)
     if by == "day":
         fig.autofmt_xdate()
     return _done(fig)
@@ -459,6 +570,8 @@ __all__ = [
     "pass_rates",
     "problem_table",
     "read_grades",
+    "readable",
+    "score_summary",
     "score_distribution_chart",
     "shingles",
     "similar_pairs",

@@ -11,7 +11,9 @@ comment's ``manual_comment`` as the editable text under the answer, so the instr
 starts from the draft, edits it, and nbgrader generate_feedback sends the result.
 
 A comment the instructor has written is never replaced: only an empty one, or an earlier
-draft of ours (it starts with DRAFT_MARK), is (re)written.
+draft of ours (it starts with DRAFT_MARK), is (re)written. The lines addressed to the
+instructor start with INSTRUCTOR_NOTE; the feedback drops them (DropInstructorNotes in
+nbgrader_config.py), so a draft sent on unedited reads as a comment to the learner.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ from ..checker.render import markdown_text
 from ..checker.errors import InputError
 from ..learner.exercises import Exercise, all_exercises, for_assignment
 from ..assignments.integrity import inspect_for
+from ..assignments.preprocessors import INSTRUCTOR_NOTE
 from ..checker.report import ACT_NAMES, Report
 from ..checker.scenarios import get_scenario
 
 LETTER_ASSIGNMENT = "05-apology-letter"
-DRAFT_MARK = "**採点器の所見（下書き）**"
+DRAFT_MARK = f"{INSTRUCTOR_NOTE}採点器の所見の下書きです。"
 
 
 def _quote(text: str) -> str:
@@ -42,7 +45,13 @@ def _quote(text: str) -> str:
 
 def draft_comment(exercise: Exercise, text: str | None, report: Report | None, problem: str = "") -> str:
     """The draft for one answer, in Markdown (formgrader comments support it)."""
-    lines = [DRAFT_MARK, "", "採点器が見つけたことです。手紙を読んだうえで、言葉を直したり書き足したりしてからフィードバックしてください。", ""]
+    lines = [
+        DRAFT_MARK + "手紙を読んだうえで、言葉を直したり書き足したりしてからフィードバックしてください。",
+        f"{INSTRUCTOR_NOTE}この印で始まる行は、受講者へのフィードバックには載りません。",
+        "",
+        "**採点器の所見**",
+        "",
+    ]
     if text is None or report is None:
         lines.append(f"回答を読み取れませんでした。{problem}".strip())
         return "\n".join(lines)
@@ -132,7 +141,9 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"formgrader のコメント欄に採点器の所見を {result.written} 件書きました"
         + (f"（講師が書いたコメント {result.kept} 件はそのままです）" if result.kept else "")
-        + "。formgrader で確認・編集してから nbgrader generate_feedback を実行してください。",
+        + "。formgrader で確認・編集してから nbgrader generate_feedback を実行してください"
+        "（すでに実行していたときは --force を付けて実行し直します）。"
+        f"「{INSTRUCTOR_NOTE}」で始まる行はフィードバックに載りません。",
         file=sys.stdout,
     )
     return 0

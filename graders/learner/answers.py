@@ -306,8 +306,13 @@ def save(
     score: int | None = None,
     max_score: int | None = None,
     amend: bool = False,
+    known: str | None = None,
 ) -> Path | None:
     """Record ``text`` as the latest answer and add it to the attempt history.
+
+    ``known`` is the text this writer last read or wrote for the exercise. If the stored
+    text differs from it (another tab or form saved since), the stored text is kept in the
+    history as an "overwritten" attempt before ``text`` replaces it: nothing is lost.
 
     ``amend`` replaces the last attempt when it is a check: a re-grade of the same click
     (the text that raced the button) stays one attempt.
@@ -340,6 +345,9 @@ def save(
         entry["attempts"] = attempts = [a for a in entry.get("attempts", []) if isinstance(a, dict)]
         if amend and attempts and attempts[-1].get("event") == event == "check":
             attempts.pop()
+        stored = entry.get("text") or ""
+        if known is not None and stored and stored not in (known, text):
+            attempts.append({"time": now(), "event": "overwritten", "text": stored})
         last = attempts[-1] if attempts else {}
         new_draft = last.get("text") != text and not _is_recent_draft(last)
         if event != "autosave" or new_draft:

@@ -29,6 +29,20 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class ConversationExercise:
+    """A graded role-play: the learner talks a dialogue (graders/roleplay/dialogues) to its end."""
+
+    id: str
+    assignment: str
+    dialogue: str
+    task: str = ""
+
+    @property
+    def number(self) -> int:
+        return int(self.id.rsplit(".q", 1)[1])
+
+
+@dataclass(frozen=True)
 class Assignment:
     id: str
     title: str
@@ -48,6 +62,32 @@ def all_exercises() -> dict[str, Exercise]:
         e["id"]: Exercise(e["id"], e["assignment"], e["scenario"], e.get("task", "").strip())
         for e in _registry()["exercise"]
     }
+
+
+@functools.cache
+def all_conversations() -> dict[str, ConversationExercise]:
+    """The [[conversation]] tables: role-play exercises, kept apart from the rewrites so that
+    every tool that grades a reply (progress, grade-cohort's rewrite rows) never meets one."""
+    return {
+        c["id"]: ConversationExercise(c["id"], c["assignment"], c["dialogue"], c.get("task", "").strip())
+        for c in _registry().get("conversation", [])
+    }
+
+
+def graded_assignments() -> list[str]:
+    """Every assignment that has exercises or conversations, sorted."""
+    return sorted({e.assignment for e in all_exercises().values()} | {c.assignment for c in all_conversations().values()})
+
+
+def conversations_for(assignment: str) -> list[ConversationExercise]:
+    return sorted((c for c in all_conversations().values() if c.assignment == assignment), key=lambda c: c.number)
+
+
+def get_conversation(exercise_id: str) -> ConversationExercise:
+    try:
+        return all_conversations()[exercise_id]
+    except KeyError:
+        raise InputError(f"会話の課題「{exercise_id}」は登録されていません。graders/learner/exercises.toml を確認してください。") from None
 
 
 @functools.cache

@@ -25,7 +25,7 @@ from . import answers
 from ..checker.check import check
 from ..checker.errors import InputError
 from .exercises import get_exercise
-from ..checker.render import notice_html, report_html, scenario_html, status_html
+from ..checker.render import FORM_HINT, form_hint_html, notice_html, report_html, scenario_html, status_html
 from ..checker.report import Report
 from ..checker.scenarios import Scenario, get_scenario
 
@@ -39,6 +39,22 @@ _live_forms: "weakref.WeakSet[RewriteForm]" = weakref.WeakSet()
 RECHECK_WINDOW = 1.0
 RACE_EDIT_CHARS = 20  # a raced update differs from the graded text by a few keystrokes at most
 STALE_FEEDBACK = "この結果は、書き換える前の返信に対するものです。もう一度「チェック」を押してください。"
+# Another tab or form on the same exercise and answers.json: each form notices within this
+# many seconds that the saved text is no longer its own (one thread per kernel checks).
+WATCH_INTERVAL = 2.0
+REPLACED_OTHER = (
+    "別のタブかフォームで保存されていた返信を、この欄の返信で置き換えました。"
+    "置き換えた返信は消さずに answers.json の履歴に残してあります（冒頭: 「{head}」）。"
+)
+REPLACED_HERE = (
+    "この問題の返信が、別のタブかフォームで保存され、この欄の返信と違う内容になりました（保存された返信の冒頭: 「{head}」）。"
+    "この欄の返信も answers.json の履歴に残っています。この欄の返信を採点に使うときは、もう一度「チェック」を押してください。"
+)
+
+
+def _head(text: str, chars: int = 20) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= chars else text[:chars] + "…"
 
 
 def _small_edit(a: str, b: str, limit: int) -> bool:
@@ -80,6 +96,8 @@ class RewriteForm(widgets.VBox):
         self._checked_text: str | None = None
         self._checked_at: float | None = None
         self._feedback_stale = False
+        self._known: str = ""  # the saved text as this form last read or wrote it
+        self._warned_for: str | None = None  # the other save this form already told about
 
         self._state = threading.Lock()  # guards _pending and _timer
         self._save_lock = threading.Lock()  # one save at a time, in typing order
@@ -119,6 +137,17 @@ class RewriteForm(widgets.VBox):
         self.textarea.observe(self._on_change, names="value")
         self.button.on_click(lambda _button: self.check())
         _live_forms.add(self)
+        if self.save_enabled:
+            _start_watching()
+
+    def _ipython_display_(self) -> None:
+        """The form, and above it a hint that shows only where the form is not live: after
+        a kernel restart, or in a reopened notebook ("model not found")."""
+        from IPython.display import display
+
+        display({"text/html": form_hint_html(), "text/plain": FORM_HINT}, raw=True)
+        if self.comm is not None:  # a closed widget has no view to show
+            display(self._repr_mimebundle_(), raw=True)
 
     # ------------------------------------------------------------------ grading
 
@@ -218,9 +247,16 @@ class RewriteForm(widgets.VBox):
     def _store(
         self, text: str, event: str, score: int | None = None, max_score: int | None = None, amend: bool = False
     ) -> None:
-        """Write one save; show the outcome. The text stays in the box whatever happens."""
+        """Write one save; show the outcome. The text stays in the box whatever happens.
+
+        If another tab or form saved this exercise since this form last read or wrote it,
+        answers.save keeps that text in the history, and both forms say so.
+        """
+        other = answers.latest_text(self.answers_path, self.exercise_id) or ""
         try:
-            moved = answers.save(self.answers_path, self.exercise_id, text, event, score, max_score, amend)
+            moved = answers.save(
+                self.answers_path, self.exercise_id, text, event, score, max_score, amend, known=self._known
+            )
         except Exception as e:
             if not isinstance(e, OSError):
                 log.exception("saving %s failed", self.exercise_id)
@@ -237,7 +273,20 @@ class RewriteForm(widgets.VBox):
                 "新しい answers.json に保存しました。以前の回答が必要なときは、そのファイルを講師に見せてください。",
                 "warning",
             )
+        if other and other not in (self._known, text):
+            self.notice.value = notice_html(REPLACED_OTHER.format(head=_head(other)), "warning")
+        self._known = self._warned_for = text
         self._set_status(f"保存しました ({_clock()})", "ok")
+
+    def _notice_other_save(self) -> None:
+        """Called by the watcher: say so if another tab or form saved a different text."""
+        with self._save_lock:
+            stored = answers.latest_text(self.answers_path, self.exercise_id)
+            if stored is None or stored in (self._known, self._warned_for, self.textarea.value):
+                return
+            self._warned_for = stored
+        self.notice.value = notice_html(REPLACED_HERE.format(head=_head(stored)), "warning")
+        self._set_status("別のタブかフォームの返信が保存されています。", "warning")
 
     def _set_status(self, message: str, level: str) -> None:
         # While typing, skip re-sending the same "typing" line on every keystroke.
@@ -278,6 +327,7 @@ class RewriteForm(widgets.VBox):
             self._set_status("まだ保存していません。入力すると新しいファイルに保存します。", "warning")
             return ""
         if entry and entry.get("text"):
+            self._known = self._warned_for = entry["text"]
             self._set_status(f"保存済みの回答を読み込みました（最終保存 {self._local_time(entry.get('updated'))}）。", "ok")
             return entry["text"]
         self._set_status(f"入力すると自動で保存されます（保存先: {self.answers_path.name}）。", "ok")
@@ -289,6 +339,28 @@ class RewriteForm(widgets.VBox):
             return datetime.fromisoformat(str(stamp)).astimezone().strftime("%m/%d %H:%M")
         except ValueError:
             return "不明"
+
+
+_watcher: threading.Thread | None = None
+
+
+def _watch_forms() -> None:
+    while True:
+        time.sleep(WATCH_INTERVAL)
+        for form in list(_live_forms):
+            if form.save_enabled and form.comm is not None:
+                try:
+                    form._notice_other_save()
+                except Exception:  # a watcher must never stop: the next round tries again
+                    log.exception("watching %s failed", form.exercise_id)
+
+
+def _start_watching() -> None:
+    """One daemon thread per kernel looks at every live form's answers.json."""
+    global _watcher
+    if _watcher is None or not _watcher.is_alive():
+        _watcher = threading.Thread(target=_watch_forms, name="outai-form-watcher", daemon=True)
+        _watcher.start()
 
 
 __all__ = ["PLACEHOLDER", "RewriteForm"]

@@ -35,12 +35,8 @@ CHROMIUM_ARGS = [
 ]
 # What a learner or an instructor gets: the course, the assignments and the course config.
 COURSE_PARTS = ["course", "exercises", "solutions", "graders", "nbgrader_config.py"]
-# Quiet, deterministic JupyterLab: no news or update checks.
-LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": (
-        '{"fetchNews": "false", "checkForUpdates": false, "doNotDisturbMode": true}'
-    ),
-}
+# No settings of our own: the course's (make install: Japanese, no news pop-up, the
+# pre-save hook) come from the virtualenv, as they do for a learner.
 SERVER_START_TIMEOUT = 120  # seconds; only an upper bound, the fixture polls /api/status
 
 
@@ -90,10 +86,6 @@ def _isolated_env(home: Path, root: Path) -> dict[str, str]:
     for name, path in dirs.items():
         path.mkdir(parents=True, exist_ok=True)
         env[name] = str(path)
-    for rel, text in LAB_SETTINGS.items():
-        target = dirs["JUPYTERLAB_SETTINGS_DIR"] / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
     # Kernels import graders from the temp copy, as a learner's kernel would from the course.
     env["PYTHONPATH"] = os.pathsep.join(p for p in [str(root), env.get("PYTHONPATH", "")] if p)
     env.pop("JUPYTER_PATH", None)
@@ -141,7 +133,6 @@ def lab_server(chromium_path, artifacts_dir):
         f"--ServerApp.token={token}",
         f"--ServerApp.root_dir={root}",
         "--ServerApp.open_browser=False",
-        "--LabApp.news_url=",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # CI containers often run as root

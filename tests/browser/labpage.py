@@ -18,6 +18,12 @@ from urllib.parse import quote
 
 from playwright.sync_api import Locator, Page, expect
 
+# The course makes Japanese JupyterLab's default (make install): menus and the status bar.
+MENU_RUN = "実行"
+RUN_ALL = "すべてのセルを実行"
+RUN_BELOW = "選択したセルと下のすべてのセルを実行"
+IDLE = "アイドル"
+
 # Generous upper bounds for a busy 2-core machine; waits end as soon as the state is reached.
 KERNEL_TIMEOUT = 120_000  # ms: start a kernel and run a notebook (SudachiPy, nbgrader imports)
 UI_TIMEOUT = 60_000  # ms: JupyterLab loading, widgets rendering, a check round trip
@@ -109,16 +115,17 @@ class LabPage:
         """Wait until the kernel is connected and idle and no cell is queued or running.
 
         The toolbar's execution indicator says "idle" before the kernel has even started,
-        so the status bar's "<kernel> | Idle" is what proves a live kernel.
+        so the status bar's "<kernel> | アイドル" (Idle) is what proves a live kernel.
         """
-        expect(self.page.locator("#jp-main-statusbar")).to_contain_text(re.compile(r"\| Idle"), timeout=timeout)
+        expect(self.page.locator("#jp-main-statusbar")).to_contain_text(re.compile(rf"\| {IDLE}"), timeout=timeout)
         expect(self.panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
             1, timeout=timeout)
         expect(self.notebook.locator(".jp-InputPrompt", has_text="*")).to_have_count(0, timeout=timeout)
 
     def execution_counts(self) -> list[int | None]:
         """Each code cell's execution count as its prompt shows it (None: not run yet)."""
-        texts = self.notebook.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        # text_content, not inner_text: cells scrolled out of view render no text (content-visibility).
+        texts = self.notebook.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
         return [int(m.group(1)) if (m := re.search(r"\[(\d+)\]", t)) else None for t in texts]
 
     def _last_count(self) -> int:
@@ -141,18 +148,18 @@ class LabPage:
         self.page.locator(".lm-Menu-content .lm-Menu-item", has_text=re.compile(rf"^{re.escape(item)}")).first.click()
 
     def run_all(self) -> None:
-        """Run > Run All Cells; wait until the first cell ran and nothing is queued or running
-        (a failing grade cell stops the run, as it does for a learner)."""
+        """実行 > すべてのセルを実行 (Run All Cells); wait until the last cell ran and nothing is
+        queued or running (grade cells are tagged raises-exception: a ✗ does not stop the run)."""
         after = self._last_count()
-        self.menu("Run", "Run All Cells")
-        self._wait_ran(self.code_cells.first, after)
+        self.menu(MENU_RUN, RUN_ALL)
+        self._wait_ran(self.code_cells.last, after)
 
     def run_from(self, cell: Locator) -> None:
-        """Select ``cell`` and Run > Run Selected Cell and All Below (earlier cells stay as they are)."""
+        """Select ``cell`` and 実行 > 選択したセルと下のすべてのセルを実行 (earlier cells stay as they are)."""
         after = self._last_count()
         cell.locator(".jp-InputPrompt").click()  # selects the cell in command mode
         expect(cell).to_have_class(re.compile(r"\bjp-mod-selected\b"))
-        self.menu("Run", "Run Selected Cell and All Below")
+        self.menu(MENU_RUN, RUN_BELOW)
         self._wait_ran(cell, after)
 
     @property
@@ -164,7 +171,7 @@ class LabPage:
         return self.code_cells.filter(has=self.page.locator(".jp-InputArea", has_text=containing)).first
 
     def errors(self, cell: Locator | None = None) -> Locator:
-        """Error outputs (tracebacks) in ``cell``, or in the whole notebook."""
+        """Error outputs (a grade cell's ✗ block, or a traceback) in ``cell``, or in the whole notebook."""
         return (cell or self.notebook).locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
 
     # --- the rewrite form --------------------------------------------------------------

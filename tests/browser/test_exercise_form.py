@@ -181,7 +181,8 @@ def test_answers_are_saved_and_shown_again_after_reopening(exercise):
 def test_grade_cells_pass_after_saving_without_rerunning_earlier_cells(exercise):
     lab, folder, form = exercise
     first_grade_cell = lab.code_cell("assert_criterion(")
-    expect(lab.errors(first_grade_cell)).to_have_count(1)  # nothing saved yet: the run stopped here
+    expect(lab.errors(first_grade_cell)).to_have_count(1)  # nothing saved yet: a ✗, and the run went on
+    expect(lab.errors(first_grade_cell)).to_contain_text("✗")
 
     type_and_check(form, folder, GOOD_REPLY)
     counts = lab.execution_counts()
@@ -230,6 +231,15 @@ def test_markup_in_a_reply_is_shown_as_text_and_never_runs(exercise):
 
 def test_nbgrader_validate_button_reports_success_for_the_good_answer(exercise):
     lab, folder, form = exercise
+    # Nothing saved yet: the failures read as the grade cells' Japanese ✗ lines, no Python.
+    lab.panel.locator(".jp-Toolbar .validate-button").click()
+    dialog = lab.page.locator(".jp-Dialog", has_text="Validation Results")
+    expect(dialog.locator(".validation-failed")).to_contain_text("✗", timeout=KERNEL_TIMEOUT)
+    expect(dialog.locator(".validation-failed")).to_contain_text("回答が見つかりません")
+    expect(dialog.locator(".validation-failed")).not_to_contain_text("Traceback")
+    dialog.get_by_role("button", name="OK").click()
+    expect(dialog).to_have_count(0)
+
     type_and_check(form, folder, GOOD_REPLY)
 
     lab.panel.locator(".jp-Toolbar .validate-button").click()
@@ -238,5 +248,5 @@ def test_nbgrader_validate_button_reports_success_for_the_good_answer(exercise):
     expect(dialog.locator(".validation-success")).to_contain_text(
         "Success! Your notebook passes all the tests.", timeout=UI_TIMEOUT)
     expect(dialog.locator(".validation-failed")).to_have_count(0)
-    dialog.get_by_role("button", name="Ok").click()
+    dialog.get_by_role("button", name="OK").click()
     expect(dialog).to_have_count(0)
