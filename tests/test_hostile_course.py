@@ -22,7 +22,7 @@ import pytest
 
 from graders.assignments.grade_cells import MissingAnswer, answer_for
 from graders.checker.errors import InputError
-from graders.cohort.grade import Submission, grade_submission
+from graders.cohort.grade import Submission, criteria_of, folder_problem, grade_cells_present, grade_submission
 from graders.learner import answers
 from graders.learner.exercises import get_exercise
 
@@ -41,11 +41,16 @@ def payload(text: str = REPLY) -> bytes:
     return json.dumps({"version": 1, "answers": {EXERCISE.id: {"text": text, "attempts": []}}}, ensure_ascii=False).encode()
 
 
+def _cell(grade_id: str, source: str, grade: bool) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": grade, "schema_version": 3, "solution": not grade}
+    return {"cell_type": "code", "execution_count": None, "id": grade_id, "outputs": [], "metadata": {"nbgrader": meta}, "source": source}
+
+
 def notebook(typed: str = "") -> str:
-    cell = {"cell_type": "code", "execution_count": None, "id": "q1-answer", "outputs": [],
-            "metadata": {"nbgrader": {"grade": False, "grade_id": "q1-answer", "locked": False, "schema_version": 3, "solution": True}},
-            "source": f'ANSWER_Q1 = """\n{typed}\n"""\n'}
-    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    """The release's shape that matters here: the answer cell and one grade cell per criterion."""
+    cells = [_cell("q1-answer", f'ANSWER_Q1 = """\n{typed}\n"""\n', False)]
+    cells += [_cell(f"q1-{criterion}", "# 採点", True) for criterion, _ in criteria_of(EXERCISE)]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
 # --- every state of answers.json, and the one decision on it ---------------------------------
@@ -229,12 +234,13 @@ def test_tamper_check_finishes_on_the_same_course(hostile, tmp_path):
     with Gradebook(f"sqlite:///{db}") as gb:
         gb.update_or_create_assignment(ASSIGNMENT)
         gb.add_notebook(ASSIGNMENT, ASSIGNMENT)
-        gb.add_grade_cell("q1-apology_before_explanation", ASSIGNMENT, ASSIGNMENT, max_score=2, cell_type="code")
+        for criterion, points in criteria_of(EXERCISE):
+            gb.add_grade_cell(f"q1-{criterion}", ASSIGNMENT, ASSIGNMENT, max_score=points, cell_type="code")
         for student in students:
             gb.add_student(student)
             gb.add_submission(ASSIGNMENT, student)
-            grade = gb.find_grade("q1-apology_before_explanation", ASSIGNMENT, ASSIGNMENT, student)
-            grade.auto_score = 2.0
+            for criterion, points in criteria_of(EXERCISE):  # full marks, as a patched kernel gives
+                gb.find_grade(f"q1-{criterion}", ASSIGNMENT, ASSIGNMENT, student).auto_score = float(points)
         gb.db.commit()
     out = tmp_path / "mismatches.csv"
     done = subprocess.run([sys.executable, "-m", "graders", "tamper-check", "--course-dir", str(hostile), "--gradebook", str(db),
@@ -242,8 +248,18 @@ def test_tamper_check_finishes_on_the_same_course(hostile, tmp_path):
     assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
     with open(out, encoding="utf-8") as f:
         listed = {row["student_id"] for row in csv.DictReader(f)}
-    # Every learner whose 2 points the re-grade cannot confirm is listed; none crashed the run.
-    assert {"link-out", "fifo", "nested", "assignment-link", "passwd", "file-link"} <= listed
+    # Exactly the learners whose full marks the re-grade does not confirm, decided as
+    # grade-cohort and the grade cells decide (every state of answers.json is here).
+    confirmed = set()
+    for student in students:
+        folder = hostile / "submitted" / student / ASSIGNMENT
+        if folder_problem(folder) is None and len(grade_cells_present(folder)) > 1:  # a notebook that was read
+            rows = grade_submission(Submission(student, ASSIGNMENT, str(folder)))
+            if all(r.points == r.max_points for r in rows):
+                confirmed.add(student)
+    assert listed == set(students) - confirmed
+    assert {"link-out", "assignment-link", "fifo-notebook"} <= listed  # nothing the re-grade may read
+    assert not {"fifo", "nested", "passwd", "file-link", "folder"} & listed  # the typed reply, as in the kernel
     assert SECRET not in out.read_text(encoding="utf-8")
 
 
