@@ -302,7 +302,7 @@ from graders.assignments.roleplay_cells import assert_conversation
 
 assert_conversation("{exercise.id}", "{criterion_id}", fallback={name})
 """
-        cells.append(_code(f"q{n}-{criterion_id}", source, grade=True, locked=True, points=points))
+        cells.append(_code(f"q{n}-{criterion_id}", source, GRADE_CELL_TAGS, grade=True, locked=True, points=points))
     # Visible, as genuine_cell and for the same reasons.
     genuine = f"""
 # 採点: {GENUINE_TURNS_TITLE}（{genuine_points()}点）
@@ -310,7 +310,7 @@ from graders.assignments.roleplay_cells import assert_genuine_turns
 
 assert_genuine_turns("{exercise.id}", fallback={name})
 """
-    cells.append(_code(f"q{n}-genuine", genuine, grade=True, locked=True, points=genuine_points()))
+    cells.append(_code(f"q{n}-genuine", genuine, GRADE_CELL_TAGS, grade=True, locked=True, points=genuine_points()))
     return cells
 
 

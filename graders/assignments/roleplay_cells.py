@@ -23,7 +23,10 @@ from ..roleplay.dialogue import get_dialogue
 from ..roleplay.grading import CRITERIA
 from ..roleplay.summary import Played, play
 from . import integrity
-from .grade_cells import MissingAnswer
+from .grade_cells import GradeFailure, MissingAnswer
+
+# What a learner does after a ✗ (GradeFailure shows it below the message, without a traceback).
+NEXT_STEP = "→ ウィジェットで会話をやり直すか「最初から」を押して話し直し、このセルをもう一度実行してください。"
 
 
 def turns_for(exercise_id: str, fallback=(), path: str | Path = answers.FILENAME) -> list[str]:
@@ -43,8 +46,9 @@ def turns_for(exercise_id: str, fallback=(), path: str | Path = answers.FILENAME
     if typed:
         return typed
     raise MissingAnswer(
-        f"「{exercise_id}」の会話が見つかりません。ウィジェットでお客様と会話するか、"
-        "回答セルの [ ] の中に返事を一回分ずつ書いてから、もう一度実行してください。"
+        f"✗ 「{exercise_id}」の会話が見つかりません。",
+        "→ ウィジェットでお客様と会話するか、回答セルの [ ] の中に返事を一回分ずつ書いてから、"
+        "このセルをもう一度実行してください。",
     )
 
 
@@ -59,7 +63,7 @@ def _replay(exercise_id: str, fallback) -> tuple[Played, list[str]]:
     try:
         return _played(get_conversation(exercise_id).dialogue, tuple(turns)), turns
     except InputError as e:
-        raise AssertionError(str(e)) from None
+        raise GradeFailure(f"✗ {e}", NEXT_STEP) from None
 
 
 def assert_conversation(exercise_id: str, criterion_id: str, fallback=()) -> None:
@@ -72,7 +76,7 @@ def assert_conversation(exercise_id: str, criterion_id: str, fallback=()) -> Non
         raise InputError(f"会話「{played.conversation.dialogue.id}」は観点「{criterion_id}」で採点しません。")
     line = f"{result.title}（{result.max_points}点）: {result.message}"
     if not result.passed:
-        raise AssertionError(f"✗ {line}")
+        raise GradeFailure(f"✗ {line}", NEXT_STEP)
     print(f"✓ {line}")
 
 
@@ -86,5 +90,5 @@ def assert_genuine_turns(exercise_id: str, fallback=()) -> None:
         for f in integrity.inspect_for(turn.text, scenario)
     ]
     if problems:
-        raise AssertionError("\n".join(problems))
+        raise GradeFailure("\n".join(problems), NEXT_STEP)
     print("✓ どの返事も、お客様にそのまま言える、自分の言葉で書かれています。")
