@@ -69,3 +69,7 @@ c.GenerateFeedback.preprocessors = [
     ClearHiddenTests,
     CSSHTMLHeaderPreprocessor,
 ]
+
+# Temp files of an answers.json save that was killed mid-write (graders.learner.answers
+# removes them on the next save) are never submitted or collected with the notebook.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".answers-*.tmp"]

@@ -18,6 +18,7 @@ Adding a command (for example ``grade-cohort``) takes two small functions and on
         ...
 
     # here, in COMMANDS
+    "autograde": from_module("graders.cohort.autograde", "nbgrader autograde のあと、カーネルの外で採点し直した点数を gradebook に記録する（講師向け）"),
     "grade-cohort": from_module("graders.cohort.grade", "提出物をまとめて採点する"),
 
 ``Command(help, configure, run)`` works too for functions written in this file. Only the
@@ -32,6 +33,7 @@ import argparse
 import contextlib
 import importlib
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,8 +117,15 @@ def _open_lines(source: str) -> Iterator[bytes]:
         yield from handle
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _print_json(obj: object, out: IO[str]) -> None:
-    out.write(json.dumps(obj, ensure_ascii=False))
+    """One line of JSON that is valid UTF-8: text that cannot be UTF-8 (a lone surrogate
+    from the input) is written as a \\u escape; NaN and Infinity never reach the output."""
+    line = json.dumps(obj, ensure_ascii=False, allow_nan=False)
+    # A surrogate can only stand inside a JSON string, where its escape means the same.
+    out.write(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line))
     out.write("\n")
 
 
@@ -151,6 +160,8 @@ def _check_jsonl(source: str, default_scenario: str) -> int:
     from .checker.check import check
 
     out = sys.stdout
+    if hasattr(out, "reconfigure"):
+        out.reconfigure(encoding="utf-8")  # the output is UTF-8 JSON whatever the locale says
     graded = bad = failed = 0
     for number, raw in enumerate(_open_lines(source), 1):
         if not raw.strip():
@@ -174,6 +185,9 @@ def _check_jsonl(source: str, default_scenario: str) -> int:
         except InputError as e:
             result = {"id": record_id, "error": str(e)}
             bad += 1
+        except Exception as e:  # noqa: BLE001 (one line must never cost the lines after it)
+            result = {"id": record_id, "error": f"{number} 行目を採点できませんでした（{type(e).__name__}）。"}
+            bad += 1
         _print_json(result, out)
         out.flush()  # a caller reading our output line by line sees each result at once
     if graded + bad == 0:
@@ -184,16 +198,29 @@ def _check_jsonl(source: str, default_scenario: str) -> int:
     return EXIT_FAILED if failed else EXIT_PASSED
 
 
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} は JSON の値ではありません")
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{literal[:20]} は大きすぎる数です")
+    return value
+
+
 def _parse_record(raw: bytes, number: int) -> dict:
     try:
         line = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise InputError(f"{number} 行目: UTF-8 の文字として読めません。UTF-8 で保存し直してください。") from None
     try:
-        record = json.loads(line)
-    except ValueError as e:
-        # ValueError also covers lone surrogates and huge numbers, not only syntax.
-        raise InputError(f"{number} 行目: JSON として読めません（{getattr(e, 'msg', e)}）。1 行に 1 つの JSON オブジェクトを書いてください。") from None
+        record = json.loads(line, parse_constant=_no_constant, parse_float=_finite)
+    except (ValueError, RecursionError) as e:
+        # ValueError also covers lone surrogates and huge numbers, not only syntax;
+        # RecursionError, brackets nested too deep.
+        reason = "入れ子が深すぎます" if isinstance(e, RecursionError) else getattr(e, "msg", e)
+        raise InputError(f"{number} 行目: JSON として読めません（{reason}）。1 行に 1 つの JSON オブジェクトを書いてください。") from None
     if not isinstance(record, dict):
         raise InputError(f'{number} 行目: JSON オブジェクト（{{"id", "scenario", "text"}}）ではありません。')
     return record
@@ -250,6 +277,7 @@ COMMANDS: dict[str, Command] = {
     "check": Command("返信を採点する", configure_check, run_check),
     "scenarios": Command("シナリオの一覧を表示する", configure_scenarios, run_scenarios),
     "tokens": Command("文ごとの正規化トークン列を表示する（ルールを書く人向け）", configure_tokens, run_tokens),
+    "autograde": from_module("graders.cohort.autograde", "nbgrader autograde のあと、カーネルの外で採点し直した点数を gradebook に記録する（講師向け）"),
     "grade-cohort": from_module("graders.cohort.commands", "コースの提出物をまとめて再採点し、CSV に書く（講師向け）"),
     "tamper-check": from_module("graders.cohort.tamper", "nbgrader の自動採点と再採点を比べ、食い違いを一覧にする（講師向け）"),
     "review-comments": from_module("graders.cohort.review", "採点器の所見を formgrader のコメント欄に下書きする（講師向け）"),

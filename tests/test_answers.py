@@ -117,10 +117,13 @@ CORRUPT = {
     "empty": b"",
     "a list": b"[1, 2, 3]",
     "answers not a dict": b'{"version": 1, "answers": []}',
-    "entry not a dict": b'{"version": 1, "answers": {"q": "text"}}',
-    "text not a string": b'{"version": 1, "answers": {"q": {"text": 3}}}',
-    "attempts not a list": b'{"version": 1, "answers": {"q": {"text": "t", "attempts": 3}}}',
-    "attempt not a dict": b'{"version": 1, "answers": {"q": {"text": "t", "attempts": [3]}}}',
+    "nested 2 kB deep": b'{"answers": ' + b"[" * 2000 + b"]" * 2000 + b"}",
+}
+# Issue 11.7: one malformed entry spoils only itself.
+MALFORMED_ENTRY = {
+    "entry not a dict": b'"text"',
+    "text not a string": b'{"text": 3}',
+    "attempts not a list": b'{"text": "t", "attempts": 3}',
 }
 
 
@@ -131,6 +134,7 @@ def test_unreadable_file_raises_corrupt_and_latest_text_is_none(tmp_path, conten
     with pytest.raises(answers.CorruptAnswers):
         answers.read(path)
     assert answers.latest_text(path, "q") is None
+    assert answers.load(path).status in answers.PROBLEMS
 
 
 @pytest.mark.parametrize("content", CORRUPT.values(), ids=CORRUPT.keys())
@@ -142,6 +146,92 @@ def test_save_keeps_an_unreadable_file_aside_byte_for_byte(tmp_path, content):
     assert moved.read_bytes() == content
     assert answers.read(path)["q"]["text"] == "新しい返信"
     assert answers.save(path, "q", "次の返信") is None  # the new file is fine
+
+
+@pytest.mark.parametrize("entry", MALFORMED_ENTRY.values(), ids=MALFORMED_ENTRY.keys())
+def test_one_malformed_entry_keeps_the_rest_readable_and_saved(tmp_path, entry):
+    path = tmp_path / "answers.json"
+    path.write_bytes(b'{"version": 1, "answers": {"bad": ' + entry + b', "good": {"text": "\\u6b8b\\u308b", "attempts": []}}}')
+    assert answers.read(path) == {"good": {"text": "残る", "attempts": []}}
+    saved = answers.load(path)
+    assert saved.status is None and saved.broken == {"bad"}
+    assert answers.choose(saved, "bad", "ノートの返信") == answers.Choice("ノートの返信", "notebook", "invalid_entry")
+    # Saving another exercise neither sets the file aside nor drops the malformed entry.
+    assert answers.save(path, "other", "新しい返信") is None
+    raw = json.loads(path.read_text(encoding="utf-8"))["answers"]
+    assert raw["bad"] == json.loads(entry) and raw["good"]["text"] == "残る" and raw["other"]["text"] == "新しい返信"
+    # Saving the malformed exercise keeps what was there under "replaced".
+    answers.save(path, "bad", "書き直した返信")
+    raw = json.loads(path.read_text(encoding="utf-8"))["answers"]
+    assert raw["bad"]["text"] == "書き直した返信" and raw["bad"]["replaced"] == json.loads(entry)
+
+
+def test_an_attempt_that_is_not_a_dict_is_skipped_not_fatal(tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_bytes(b'{"answers": {"q": {"text": "t", "attempts": [3, {"event": "check", "text": "t"}]}}}')
+    assert answers.read(path)["q"]["attempts"] == [{"event": "check", "text": "t"}]
+
+
+def test_a_utf8_bom_is_accepted(tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_bytes("\ufeff".encode() + json.dumps({"answers": {"q": {"text": "返信"}}}).encode())
+    assert answers.latest_text(path, "q") == "返信"
+    assert answers.save(path, "q", "次") is None  # not set aside
+
+
+def test_files_that_are_not_files_are_refused_without_reading(tmp_path):
+    import os
+
+    fifo = tmp_path / "fifo" / "answers.json"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)  # reading it would block forever
+    link = tmp_path / "link" / "answers.json"
+    link.parent.mkdir()
+    link.symlink_to("/dev/zero")  # reading it would never end
+    folder = tmp_path / "folder" / "answers.json"
+    folder.mkdir(parents=True)
+    for path in (fifo, link, folder):
+        saved = answers.load(path)
+        assert saved.status == "unreadable_file" and saved.detail, path
+        with pytest.raises(answers.CorruptAnswers):
+            answers.read(path)
+
+
+def test_a_huge_file_is_refused(tmp_path):
+    path = tmp_path / "answers.json"
+    with open(path, "wb") as f:
+        f.write(b'{"answers": {}, "pad": "')
+        f.truncate(answers.MAX_FILE_BYTES + 1)  # sparse: big on paper, nothing on disk
+    saved = answers.load(path)
+    assert saved.status == "too_large" and "バイト" in saved.detail
+
+
+def test_a_save_over_the_cap_stores_nothing_and_says_so_in_japanese(tmp_path):
+    path = tmp_path / "answers.json"
+    answers.save(path, "q", "前の返信")
+    with pytest.raises(answers.TooLongToSave, match="長すぎます"):
+        answers.save(path, "q", "あ" * (answers.MAX_SAVED_CHARS + 1))
+    assert answers.latest_text(path, "q") == "前の返信"
+
+
+def test_the_history_is_capped_and_the_latest_text_kept(tmp_path):
+    path = tmp_path / "answers.json"
+    for i in range(answers.MAX_ATTEMPTS + 5):
+        answers.save(path, "q", f"返信{i}", "check")
+    entry = answers.read(path)["q"]
+    assert len(entry["attempts"]) == answers.MAX_ATTEMPTS
+    assert entry["text"] == entry["attempts"][-1]["text"] == f"返信{answers.MAX_ATTEMPTS + 4}"
+
+
+def test_temp_files_of_interrupted_saves_are_removed_by_the_next_save(tmp_path):
+    path = tmp_path / "answers.json"
+    stale = [tmp_path / f"{answers.TEMP_PREFIX}{n}{answers.TEMP_SUFFIX}" for n in ("abc", "def")]
+    for leftover in stale:
+        leftover.write_bytes(b'{"answers": {"q": {"text": "half')
+    keep = tmp_path / "notes.tmp"
+    keep.write_text("a learner's own file")
+    answers.save(path, "q", "返信")
+    assert not any(p.exists() for p in stale) and keep.exists()
 
 
 def test_setting_aside_twice_keeps_both_copies(tmp_path):

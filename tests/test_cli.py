@@ -362,3 +362,37 @@ def test_a_command_is_one_registered_module(tmp_path, monkeypatch, capsys):
     assert cli.main(["hello", "講師"]) == 0
     assert capsys.readouterr().out == "こんにちは 講師\n"
     assert cli.main(["hello"]) == 2  # its own arguments are checked like any command's
+
+
+# ---------------------------------------------------------------- issue 11, items 6 and 12
+
+
+def test_jsonl_every_hostile_line_gets_a_json_answer_and_later_lines_are_graded(reply_file):
+    hostile = (
+        jsonl({"id": 1, "text": MODEL})
+        + b"[" * 1000 + b"]" * 1000 + b"\n"  # nested too deep for the JSON parser
+        + json.dumps({"id": "\ud800", "text": MODEL}).encode() + b"\n"  # a lone surrogate in the id
+        + json.dumps({"id": 2, "scenario": "\udc00", "text": "x"}).encode() + b"\n"  # and in the scenario
+        + b'{"id": NaN, "text": "x"}\n{"id": Infinity, "text": "x"}\n{"id": 1e999, "text": "x"}\n'
+        + jsonl({"id": 3, "text": MODEL})
+    )
+    result = run("check", "--jsonl", str(reply_file(hostile, "hostile.jsonl")))
+    assert "Traceback" not in err(result) and result.returncode == 2
+    def strict(name):
+        raise AssertionError(f"{name} is not JSON")
+
+    lines = [json.loads(line.decode("utf-8"), parse_constant=strict) for line in result.stdout.splitlines()]
+    assert len(lines) == 8
+    assert [("error" in line) for line in lines] == [False, True, False, True, True, True, True, False]
+    assert lines[2]["id"] == "\ud800" and lines[7]["id"] == 3
+
+
+def test_the_5000_character_limit_ignores_an_editors_final_newline(reply_file):
+    from graders.assignments.grade_cells import answer_for
+
+    exact = "あ" * MAX_CHARS
+    assert run("check", str(reply_file((exact + "\n").encode(), "exact.txt"))).returncode in (0, 1)
+    assert check(exact + "\n").text == exact + "\n"
+    assert answer_for("01-apology-order.q1", exact + "\n", path=reply_file(b"", "none") .parent / "no.json") == exact
+    over = run("check", str(reply_file(("あ" * (MAX_CHARS + 1) + "\n").encode(), "over.txt")))
+    assert over.returncode == 2 and f"{MAX_CHARS + 1:,} 文字" in err(over)

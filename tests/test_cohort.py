@@ -34,6 +34,7 @@ from graders.cohort.commands import grade_cohort
 from graders.learner.exercises import get_exercise
 from graders.assignments.integrity import inspect
 from graders.checker.scenarios import get_scenario
+from graders.assignments import references
 
 ASSIGNMENT = "01-apology-order"
 EXERCISE = get_exercise(f"{ASSIGNMENT}.q1")
@@ -41,7 +42,7 @@ SCENARIO = get_scenario(EXERCISE.scenario)
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 
 SAVED = {
-    "good": SCENARIO.solution,  # the lesson's public model answer would be flagged as a copy
+    "good": references.reference_for(Path(__file__).resolve().parents[1], SCENARIO.id),  # the lesson's public model answer would be flagged as a copy
     "partial": "大変申し訳ございません。原因は昨夜の作業での設定の誤りでした。すでに復旧いたしました。",
 }
 TYPED = "ご迷惑をおかけし、誠に申し訳ございません。注文画面はすでに復旧いたしました。原因は昨夜の設定の誤りでした。"

@@ -4,16 +4,21 @@ Each test works in its own folder (the grade cells read ./answers.json, as they 
 nbgrader's autograded/<student>/<assignment>/ folder).
 """
 
+from pathlib import Path
+
 import pytest
 
 from graders.learner import answers
 from graders.checker.errors import InputError
 from graders.assignments.grade_cells import MissingAnswer, answer_for, assert_criterion, assert_genuine
 from graders.checker.scenarios import get_scenario
+from graders.assignments import references
+
+ROOT = Path(__file__).resolve().parents[1]
 
 EXERCISE = "01-apology-order.q1"
 MODEL = get_scenario("outage-apology").model_answer  # public: the lesson shows it
-SOLUTION = get_scenario("outage-apology").solution
+SOLUTION = references.reference_for(ROOT, "outage-apology")
 BAD = get_scenario("outage-apology").bad_reply
 # Apology first, but the cause comes before the remedy.
 CAUSE_FIRST = "大変申し訳ございません。原因は昨夜の作業での設定の誤りでした。すでに復旧いたしました。"

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignments import integrity
+from graders.assignments import integrity, references
 from graders.checker.analysis import analyse
 from graders.learner.exercises import all_exercises
 from graders.checker.scenarios import all_scenarios
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SCENARIOS = all_scenarios()
 
@@ -206,9 +208,10 @@ def test_the_share_copied_is_in_the_message_and_the_spans_cover_the_copy():
 @pytest.mark.parametrize("scenario", GRADED)
 def test_the_solution_is_not_a_copy_of_the_model_answer(scenario):
     spec = SCENARIOS[scenario]
-    assert spec.solution
-    assert integrity.model_copy_share(spec.solution, spec.model_answer) < integrity.MODEL_COPY_SHARE / 2
-    assert integrity.inspect(spec.solution, spec.bad_reply, spec.model_answer) == []
+    solution = references.reference_for(ROOT, scenario)
+    assert solution
+    assert integrity.model_copy_share(solution, spec.model_answer) < integrity.MODEL_COPY_SHARE / 2
+    assert integrity.inspect_for(solution, spec) == []
 
 
 def test_half_of_the_model_answer_is_not_called_a_copy():
@@ -241,4 +244,37 @@ def test_grade_cells_and_the_cohort_regrade_use_the_same_genuine_check():
     for exercise in all_exercises().values():
         scenario = get_scenario(exercise.scenario)
         assert any(f.check == "model_copy" for f in inspect_for(scenario.model_answer, scenario))
-        assert inspect_for(scenario.solution, scenario) == []
+        assert inspect_for(references.reference_for(ROOT, scenario.id), scenario) == []
+
+
+# --- issue 11.2: the gaming set against every good reply (figures: python -m benchmarks.gaming) ---
+
+
+def test_the_gaming_set_is_caught_and_no_good_reply_is_flagged():
+    from benchmarks.gaming import TARGET_CAUGHT, measure
+
+    m = measure()
+    total = sum(m["total"].values())
+    caught = sum(m["out"].values()) / total
+    print(f"\ngaming set: {caught:.1%} of {total} caught outside the kernel; good replies flagged: {len(m['flagged'])} of {m['good']}")
+    assert total >= 400 and m["good"] >= 100
+    assert caught >= TARGET_CAUGHT
+    assert [(source, [f.check for f in findings]) for source, _, _, findings in m["flagged"]] == []
+    # Every kind of gaming is caught, not only the easy ones.
+    assert all(m["out"][kind] / n >= 0.9 for kind, n in m["total"].items())
+
+
+def test_the_audits_string_of_triggers_fails_on_every_graded_exercise():
+    text = "申し訳ございません、復旧いたしました、原因は誤りでした"
+    for exercise in all_exercises().values():
+        findings = integrity.inspect_for(text, SCENARIOS[exercise.scenario])
+        assert findings, exercise.id
+        assert findings[0].check in ("trigger_string", "pattern_list") and "。" in findings[0].message
+
+
+def test_a_copy_of_the_reference_reply_is_caught_only_with_the_reference():
+    spec = SCENARIOS["outage-apology"]
+    copy = "いつもお世話になっております。\n" + references.reference_for(ROOT, spec.id)
+    assert integrity.inspect_for(copy, spec) == []  # the kernel never has the reference
+    (found,) = integrity.inspect_outside(copy, spec, references.reference_for(ROOT, spec.id))
+    assert found.check == "solution_copy" and copy[20:60] not in found.message  # the message quotes nothing

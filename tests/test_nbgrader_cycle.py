@@ -7,7 +7,7 @@ each autograded submission about 5 s).
 Learners (all for 01-apology-order, scenario outage-apology):
 - good:      the form saved a reply that meets every criterion (answers.json)
 - partial:   the form saved a reply that gives the cause before the remedy
-- gamer:     the form saved a stuffed reply: the criteria pass, the hidden test does not
+- gamer:     the form saved a stuffed reply: the criteria pass, the genuine-reply check does not
 - nowidget:  no answers.json; the reply is typed into the answer cell's literal
 - untouched: the release handed back as it was, no answers.json
 An instructor's stray answers.json lies in solutions/ to prove it reaches neither the
@@ -31,6 +31,7 @@ from nbgrader.api import Gradebook
 
 from graders import check
 from graders.learner import answers
+from graders.assignments import references
 from graders.assignments.release import nbgrader_command, nbgrader_env
 from graders.checker.scenarios import get_scenario
 
@@ -42,8 +43,16 @@ EXERCISE = f"{ASSIGNMENT}.q1"
 SCENARIO = get_scenario("outage-apology")
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 
+# A reply of the learner's own: the model answer is public (lessons) and the instructors'
+# reference reply is caught by `python -m graders autograde` (tests/test_autograde_nbgrader.py).
+GOOD_REPLY = (
+    "朝からご注文を受けられず、お店の皆様には大変なご迷惑をおかけしました。心よりお詫び申し上げます。\n"
+    "注文画面は10時半に設定を戻して復旧し、いまは通常どおりご注文をお受けしています。\n"
+    "原因は、昨夜のメンテナンスで設定の変更を一か所戻し忘れたことでした。\n"
+    "今後は作業の終わりに別の担当者が画面を開いて確かめ、同じことが起きないようにいたします。"
+)
 SAVED = {
-    "good": SCENARIO.solution,  # the model answer is public (lessons): handing it in is a copy
+    "good": GOOD_REPLY,
     "partial": "大変申し訳ございません。原因は昨夜の作業での設定の誤りでした。すでに復旧いたしました。",
     "gamer": "大変申し訳ございません。" * 3 + "すでに復旧いたしました。原因は設定の誤りでした。",
 }
@@ -78,6 +87,22 @@ def expected_scores(learner: str) -> dict[str, float]:
     return scores
 
 
+def release_and_submit(course: Path, learners: list[str], saved: dict[str, str]) -> Path:
+    """Release the assignment with the real nbgrader and hand it in for every learner
+    (their form's answers.json when ``saved`` has one); return the released notebook."""
+    done = subprocess.run([sys.executable, "-m", "graders.assignments.release", "--gradebook"], cwd=course,
+                          env=nbgrader_env(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    release = course / "exercises" / ASSIGNMENT / NOTEBOOK
+    for learner in learners:
+        folder = course / "submitted" / learner / ASSIGNMENT
+        folder.mkdir(parents=True)
+        shutil.copy2(release, folder / NOTEBOOK)
+        if learner in saved:
+            answers.save(folder / "answers.json", EXERCISE, saved[learner], event="check")
+    return release
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """Run the whole cycle once; return the course folder (and print the wall time)."""
@@ -88,19 +113,9 @@ def course(tmp_path_factory):
     # An instructor tried the form in solutions/: it must reach no release and no learner.
     answers.save(course / "solutions" / ASSIGNMENT / "answers.json", EXERCISE, SCENARIO.bad_reply)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "graders.assignments.release", "--gradebook"], cwd=course,
-                          env=nbgrader_env(), capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    release = course / "exercises" / ASSIGNMENT / NOTEBOOK
+    release = release_and_submit(course, LEARNERS, SAVED)
     assert sorted(p.name for p in release.parent.iterdir()) == [NOTEBOOK]
-    for learner in LEARNERS:
-        folder = course / "submitted" / learner / ASSIGNMENT
-        folder.mkdir(parents=True)
-        shutil.copy2(release, folder / NOTEBOOK)
-        if learner in SAVED:
-            answers.save(folder / "answers.json", EXERCISE, SAVED[learner], event="check")
-        if learner == "nowidget":
-            type_into_answer_cell(folder / NOTEBOOK, TYPED)
+    type_into_answer_cell(course / "submitted" / "nowidget" / ASSIGNMENT / NOTEBOOK, TYPED)
     submitted = {p: p.read_bytes() for p in (course / "submitted").rglob("answers.json")}
 
     nbgrader(course, "autograde", ASSIGNMENT)
@@ -149,22 +164,17 @@ def test_export_has_every_learners_score(course):
         assert float(rows[learner]["max_score"]) == SCENARIO.max_score + 2
 
 
-def hidden_lines(course: Path) -> list[str]:
-    nb = nbformat.read(course / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    cell = next(c for c in nb.cells if "BEGIN HIDDEN TESTS" in c.source)
-    body = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
-    return [line.strip() for line in body.splitlines() if line.strip()]
-
-
-def test_autograde_ran_the_hidden_test(course):
-    graded = (course / "autograded" / "gamer" / ASSIGNMENT / NOTEBOOK).read_text(encoding="utf-8")
-    assert all(json.dumps(line)[1:-1] in graded for line in hidden_lines(course))
+def test_autograde_ran_the_genuine_check(course):
+    graded = nbformat.read(course / "autograded" / "gamer" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    cell = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q1-genuine")
+    assert "assert_genuine(" in cell.source and any(o.get("output_type") == "error" for o in cell.outputs)
 
 
 @pytest.mark.parametrize("learner", LEARNERS)
-def test_feedback_never_shows_hidden_tests(course, learner):
+def test_feedback_carries_no_hidden_marker_and_no_reference_reply(course, learner):
     page = (course / "feedback" / learner / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
-    for line in hidden_lines(course) + ["BEGIN HIDDEN TESTS", "END HIDDEN TESTS"]:
+    assert "HIDDEN TESTS" not in page
+    for line in references.reference_for(ROOT, SCENARIO.id).splitlines():
         assert line not in page and html.escape(line) not in page
 
 

@@ -14,6 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from graders.assignments import integrity, references
+from graders.learner.exercises import for_assignment
+
 from graders.assignments import release
 from graders.assignments.authoring import build_notebook, notebook_path
 from graders.checker.errors import InputError
@@ -84,13 +87,34 @@ def test_every_release_file_is_a_notebook_of_a_source():
 def test_no_model_answer_or_hidden_test_in_the_release(assignment):
     source = nbformat.read(notebook_path(assignment, ROOT / "solutions"), as_version=4)
     hidden = secrets(source)
-    assert any("assert_genuine" in line for line in hidden)  # the check below has teeth
+    replies = {line.strip() for text in references.load(ROOT).values() for line in text.splitlines()}
+    assert hidden  # the check below has teeth: the solution region holds something to leak
+    assert hidden & replies or not for_assignment(assignment)  # a rewrite's is the reference reply
     path = notebook_path(assignment, ROOT / "exercises")
     assert path.exists(), f"{path.relative_to(ROOT)} がありません: python -m graders.assignments.release を実行してください"
     text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
     leaked = sorted(line for line in hidden if line in text)
     assert leaked == []
     assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+
+
+def test_no_reference_reply_in_the_installed_package_or_the_release():
+    # Issue 11.1: the package is in every learner's environment; exercises/ is what they get.
+    import graders
+
+    package = Path(graders.__file__).resolve().parent
+    shipped = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    shipped += sorted((ROOT / "exercises").rglob("*.ipynb"))
+    texts = {p: p.read_text(encoding="utf-8", errors="replace") for p in shipped}
+    replies = references.load(ROOT)
+    assert len(replies) >= 8
+    for scenario, reply in replies.items():
+        # Stock phrases and the scenario's own words (池袋店, 営業所) are public; the reply is
+        # there when half of it is, in runs of 10 characters or more (a copy is 80 %).
+        leaked = {str(p.relative_to(ROOT)): round(integrity.model_copy_share(text, reply), 2) for p, text in texts.items()}
+        assert {p: share for p, share in leaked.items() if share >= 0.5} == {}, f"{scenario} の解答例が受講者の手元に届くファイルにあります"
+    # The test has teeth: the old place of the replies (the scenario files) would fail it.
+    assert integrity.model_copy_share(replies["outage-apology"], replies["outage-apology"]) == 1.0
 
 
 def test_release_command_outside_the_course_is_one_line(tmp_path, monkeypatch, capsys):

@@ -17,6 +17,8 @@ from graders import check
 from graders.checker.rubric import CRITERIA
 from graders.checker.scenarios import all_scenarios
 
+ROOT = Path(__file__).resolve().parents[1]
+
 SCENARIOS = all_scenarios()
 LABELLED_DIR = Path(__file__).parent / "data" / "labelled"
 STABLE = {"same-day-shipping", "resort-cold-call", "outage-apology", "complaint-letter", "scope-request", "generic"}
@@ -79,7 +81,7 @@ def test_the_question_we_suggest_passes_asks_reason(scenario):
 
 # The instructor's solution (in the exercise notebooks' solution region) must earn what the
 # public model answer no longer can: full marks and a pass on the hidden integrity check.
-from graders.assignments import integrity  # noqa: E402  (kept with the tests that use it)
+from graders.assignments import integrity, references  # noqa: E402  (kept with the tests that use it)
 from graders.learner.exercises import all_exercises  # noqa: E402
 
 GRADED = sorted({e.scenario for e in all_exercises().values()})
@@ -88,7 +90,8 @@ GRADED = sorted({e.scenario for e in all_exercises().values()})
 @pytest.mark.parametrize("scenario", GRADED)
 def test_solution_scores_full_marks_and_reads_as_the_learners_own(scenario):
     spec = SCENARIOS[scenario]
-    assert spec.solution, f"{scenario}: solution がありません"
-    report = check(spec.solution, scenario)
+    solution = references.reference_for(ROOT, scenario)
+    assert solution, f"{scenario}: solution がありません"
+    report = check(solution, scenario)
     assert report.score == report.max_score, [(c.id, c.message) for c in report.criteria if not c.passed]
-    assert integrity.inspect(spec.solution, spec.bad_reply, spec.model_answer) == []
+    assert integrity.inspect_for(solution, spec) == []

@@ -8,9 +8,10 @@ to a scenario reaches its notebook by re-running this module:
     python -m graders.assignments.authoring 06-mixed   # one
 
 Each exercise becomes: the task (markdown, read-only), the form (read-only), the answer
-cell (a literal fallback; the scenario's solution, not its public model answer, sits in
-nbgrader's solution region), one locked grade cell per criterion with its points, and one
-hidden grade cell against gaming. Output is deterministic (fixed cell ids, no outputs), so
+cell (a literal fallback; the instructors' reference reply from
+solutions/reference-replies.toml, not the public model answer, sits in nbgrader's solution
+region), one locked grade cell per criterion with its points, and one locked grade cell
+against gaming (visible: see genuine_cell). Output is deterministic (fixed cell ids, no outputs), so
 re-running changes nothing unless the data changed. Then regenerate the release:
 python -m graders.assignments.release.
 """
@@ -39,6 +40,7 @@ from ..roleplay.grading import CRITERIA as CONVERSATION_CRITERIA
 from ..roleplay.summary import play
 from ..checker.rubric import CRITERIA
 from ..checker.scenarios import Scenario, get_scenario
+from . import references
 
 CONFIG = "nbgrader_config.py"
 
@@ -108,8 +110,8 @@ def intro_cell(assignment: Assignment, exercises: list[Exercise]) -> NotebookNod
 5. 提出の前に、メニューの「カーネル → カーネルを再起動してすべてのセルを実行…」ですべてのセルを上から実行し、
    ✗ が残っていないか確かめましょう。まだ足りない観点があっても最後まで実行され、採点のセルごとに ✗ と直し方が表示されます。
 
-採点では、観点ごとの点数のほかに、返信が形だけのものになっていないかを確かめる非公開のチェックがあります。
-お客様に実際に送るつもりで、自分の言葉で書きましょう。
+採点では、観点ごとの点数のほかに、返信が形だけのものになっていないか（決まり文句を並べただけ、写しただけではないか）も確かめます。
+提出のあと、講師があなたのノートブックの外でもう一度採点し、その点数が成績になります。お客様に実際に送るつもりで、自分の言葉で書きましょう。
 """
     return _markdown("intro", text)
 
@@ -136,7 +138,7 @@ def task_cell(exercise: Exercise, scenario: Scenario) -> NotebookNode:
 | 採点の観点 | 点数 |
 |---|---|
 {rows}
-| {GENUINE_TITLE}（非公開のチェック） | {genuine_points()} |
+| {GENUINE_TITLE} | {genuine_points()} |
 """
     return _markdown(f"q{exercise.number}-task", text)
 
@@ -150,12 +152,13 @@ RewriteForm("{exercise.id}", show_context=False)  # 場面と悪い例は上の�
     return _code(f"q{exercise.number}-form", source, locked=True)
 
 
-def answer_cell(exercise: Exercise, scenario: Scenario) -> NotebookNode:
-    # The solution, not the model answer: the lessons show the model answer to everyone,
-    # and graders.assignments.integrity marks a reply copied from it as not the learner's own.
-    solution = scenario.solution.strip()
+def answer_cell(exercise: Exercise, scenario: Scenario, solution: str) -> NotebookNode:
+    # The instructors' reference reply (solutions/reference-replies.toml), not the model
+    # answer: the lessons show the model answer to everyone, and graders.assignments.integrity
+    # marks a reply copied from it as not the learner's own.
+    solution = solution.strip()
     if not solution:
-        raise InputError(f"シナリオ「{scenario.id}」に solution がありません（{exercise.id} の採点者用の解答例になります）。")
+        raise InputError(f"{references.FILENAME} に「{scenario.id}」の solution がありません（{exercise.id} の採点者用の解答例になります）。")
     if '"""' in solution or "\\" in solution:
         raise InputError(f"シナリオ「{scenario.id}」の solution に \"\"\" や \\ は使えません（Python の文字列に入れるため）。")
     name = answer_variable(exercise)
@@ -189,14 +192,16 @@ assert_criterion("{exercise.id}", "{criterion_id}", fallback={answer_variable(ex
 
 
 def genuine_cell(exercise: Exercise) -> NotebookNode:
+    # Visible, not a hidden test: hiding protects nothing (a learner's last cell can print any
+    # cell, and feedback returns it), and nbgrader warns that every honest submission changed
+    # a hidden cell's checksum. What a learner must not see, the instructors' reference
+    # replies, never reaches the kernel: `python -m graders autograde` compares with them.
     points = genuine_points()
     source = f"""
-# 採点: {GENUINE_TITLE}（{points}点、非公開のチェック。採点のときに実行されます）
-### BEGIN HIDDEN TESTS
+# 採点: {GENUINE_TITLE}（{points}点）
 from graders.assignments.grade_cells import assert_genuine
 
 assert_genuine("{exercise.id}", fallback={answer_variable(exercise)})
-### END HIDDEN TESTS
 """
     return _code(f"q{exercise.number}-genuine", source, GRADE_CELL_TAGS, grade=True, locked=True, points=points)
 
@@ -225,7 +230,8 @@ def conversation_intro_cell(assignment: Assignment, conversations: list[Conversa
 4. 採点のセル（🔒）は、観点ごとに一つずつあります。会話を保存し直したら、もう一度実行して確かめましょう。
 5. 提出の前に、メニューの「Kernel → Restart Kernel and Run All Cells」ですべてのセルを上から実行しましょう。
 
-採点では、観点ごとの点数のほかに、どの返事も形だけのものになっていないかを確かめる非公開のチェックがあります。
+採点では、観点ごとの点数のほかに、どの返事も形だけのものになっていないかも確かめます（最後の採点セル）。
+提出のあと、講師があなたのノートブックの外でもう一度採点し、その点数が成績になります。
 """
     return _markdown("intro", text)
 
@@ -249,7 +255,7 @@ def conversation_task_cell(exercise: ConversationExercise, dialogue: Dialogue) -
 | 採点の観点 | 点数 |
 |---|---|
 {rows}
-| {GENUINE_TURNS_TITLE}（非公開のチェック） | {genuine_points()} |
+| {GENUINE_TURNS_TITLE} | {genuine_points()} |
 """
     return _markdown(f"q{exercise.number}-task", text)
 
@@ -297,22 +303,21 @@ from graders.assignments.roleplay_cells import assert_conversation
 assert_conversation("{exercise.id}", "{criterion_id}", fallback={name})
 """
         cells.append(_code(f"q{n}-{criterion_id}", source, GRADE_CELL_TAGS, grade=True, locked=True, points=points))
-    hidden = f"""
-# 採点: {GENUINE_TURNS_TITLE}（{genuine_points()}点、非公開のチェック。採点のときに実行されます）
-### BEGIN HIDDEN TESTS
+    # Visible, as genuine_cell and for the same reasons.
+    genuine = f"""
+# 採点: {GENUINE_TURNS_TITLE}（{genuine_points()}点）
 from graders.assignments.roleplay_cells import assert_genuine_turns
 
 assert_genuine_turns("{exercise.id}", fallback={name})
-### END HIDDEN TESTS
 """
-    cells.append(_code(f"q{n}-genuine", hidden, GRADE_CELL_TAGS, grade=True, locked=True, points=genuine_points()))
+    cells.append(_code(f"q{n}-genuine", genuine, GRADE_CELL_TAGS, grade=True, locked=True, points=genuine_points()))
     return cells
 
 
 # --- notebooks -----------------------------------------------------------------------------
 
 
-def build_notebook(assignment_id: str) -> NotebookNode:
+def build_notebook(assignment_id: str, root: str | Path | None = None) -> NotebookNode:
     assignment = all_assignments()[assignment_id]
     conversations = conversations_for(assignment_id)
     if conversations:
@@ -326,7 +331,8 @@ def build_notebook(assignment_id: str) -> NotebookNode:
     cells = [intro_cell(assignment, exercises)]
     for exercise in exercises:
         scenario = get_scenario(exercise.scenario)
-        cells += [task_cell(exercise, scenario), form_cell(exercise), answer_cell(exercise, scenario)]
+        solution = references.reference_for(course_root(root), scenario.id)
+        cells += [task_cell(exercise, scenario), form_cell(exercise), answer_cell(exercise, scenario, solution)]
         cells += [criterion_cell(exercise, c.id, c.points) for c in scenario.criteria]
         cells.append(genuine_cell(exercise))
     return _notebook(cells)
@@ -356,7 +362,7 @@ def write(assignment_id: str, root: str | Path | None = None) -> Path:
     """Write one source notebook under ``root``/solutions (only if its content changed)."""
     path = notebook_path(assignment_id, course_root(root) / "solutions")
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = nbformat.writes(build_notebook(assignment_id)) + "\n"
+    text = nbformat.writes(build_notebook(assignment_id, root)) + "\n"
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     return path

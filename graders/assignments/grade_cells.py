@@ -51,23 +51,22 @@ class MissingAnswer(GradeFailure):
 
 
 def answer_for(exercise_id: str, fallback: str = "", path: str | Path = answers.FILENAME) -> str:
-    """The reply to grade: the text saved by the form if it is not blank, else ``fallback``.
+    """The reply to grade, as answers.choose decides it for every state of answers.json (the
+    cohort re-grade decides the same way): the saved text if it is not blank, else ``fallback``.
 
     Raises MissingAnswer (an AssertionError, so a grade cell fails) with a Japanese message
     if neither holds a reply.
     """
     get_exercise(exercise_id)  # an unknown id is a clear error, not a silent fallback
-    try:
-        entry = answers.read(path).get(exercise_id)
-    except answers.CorruptAnswers as e:
+    saved = answers.load(path)
+    choice = answers.choose(saved, exercise_id, fallback)
+    problem = saved.status if saved.status != "missing_file" else None
+    if problem or choice.status == "invalid_entry":
         # Grading never renames or rewrites the learner's file; the form sets it aside.
-        print(f"⚠ {e} ノートブックの回答セルに書いた返信で採点します。")
-        entry = None
-    saved = (entry or {}).get("text") or ""
-    if saved.strip():
-        return saved.strip()
-    if isinstance(fallback, str) and fallback.strip():
-        return fallback.strip()
+        reason = answers.PROBLEMS[problem or choice.status] + (f"（{saved.detail}）" if saved.detail else "")
+        print(f"⚠ {reason}。ノートブックの回答セルに書いた返信で採点します。")
+    if choice.text is not None:
+        return choice.text
     raise MissingAnswer(
         f"✗ 「{exercise_id}」の回答が見つかりません。",
         "→ フォームに書き直した返信を書いて「チェック」を押すか、"

@@ -14,11 +14,13 @@ as shortcuts too. Used by the hidden test of every nbgrader exercise
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..checker.acts import find_acts
 from ..checker.analysis import Analysis, Sentence, Token, analyse
 
 if TYPE_CHECKING:
@@ -29,7 +31,7 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # "stuffing" | "pattern_list" | "copy" | "model_copy"
+    check: str  # "stuffing" | "pattern_list" | "trigger_string" | "copy" | "model_copy" | "solution_copy"
     message: str  # Japanese, for the learner: what is wrong and what to write instead
     spans: tuple[Span, ...] = ()
 
@@ -74,10 +76,6 @@ _CLOSING_POS = ("助動詞", "感動詞")
 _CLOSING_PARTICLES = ("終助詞", "接続助詞")
 _CLOSING_FORMS = ("終止形", "命令形")
 _SKIP_POS = ("補助記号", "空白", "記号")
-
-
-if TYPE_CHECKING:
-    from ..checker.scenarios import Scenario
 
 
 def _key(text: str) -> str:
@@ -144,6 +142,35 @@ def keyword_stuffing(analysis: Analysis) -> Finding | None:
     return None
 
 
+# A word set down alone between sentences (申し訳ございません 手紙 直ってます) is a keyword,
+# not part of a reply. The first and last lines (address, signature), 〇〇様 and the set
+# words of a letter are not counted; nor is a word before a comma (本日、).
+BARE_WORD_CHARS = 8
+_CHUNK = re.compile(r"[\s\u3000。．！!？?]+")
+_ADDRESS = re.compile(r"(様|御中|殿|各位|さん)$")
+_LETTER_WORDS = frozenset("拝啓 敬具 謹啓 謹白 前略 草々 記 以上".split())
+_WORD_POS = ("名詞", "接頭辞", "接尾辞")
+
+
+def bare_words(text: str) -> list[str]:
+    """Words standing alone between sentences, outside the first and last lines."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    inner = lines[1:-1] if len(lines) >= 3 else lines
+    found = []
+    for line in inner:
+        chunks = _CHUNK.split(line)
+        if any(_ADDRESS.search(chunk) for chunk in chunks):
+            continue  # an address line: 〇〇株式会社 総務部 山田様
+        for chunk in chunks:
+            if not chunk or len(chunk) > BARE_WORD_CHARS or chunk in _LETTER_WORDS:
+                continue
+            tokens = [t for t in analyse(chunk).tokens if t.pos[0] not in _SKIP_POS]
+            # 今, あと, 先日: words that open spoken sentences, not keywords.
+            if tokens and all(t.pos[0] in _WORD_POS for t in tokens) and not any("副詞可能" in t.pos for t in tokens):
+                found.append(chunk)
+    return found
+
+
 def pattern_list(analysis: Analysis) -> Finding | None:
     """Labels, arrows, bullets or fragments standing where sentences should be."""
     text = analysis.text
@@ -177,7 +204,101 @@ def pattern_list(analysis: Analysis) -> Finding | None:
             "最後まで言い切る文で書きましょう。",
             tuple(_span(analysis, s) for s in fragments),
         )
+    words = bare_words(text)
+    if words and len(analysis.sentences) >= 2:
+        return Finding(
+            "pattern_list",
+            f"「{words[0]}」のように、言葉だけが置かれている部分があります。言葉を並べるのではなく、"
+            "お客様にそのまま送れる文にして書きましょう。",
+        )
     return None
+
+
+# A string of triggers (申し訳ございません、復旧いたしました、原因は誤りでした) is made of the
+# phrases the rules look for and says nothing about this customer's situation. A real reply,
+# however terse, names something of the situation (設定, 注文画面, お席, 資料) and does only
+# what the situation calls for. Measured on the gaming set and every good reply in the
+# repository (python -m benchmarks.gaming): see the closing note of issue 11.
+TRIGGER_SHARE = 0.6  # share of the reply's characters inside the acts the rules found
+MIN_TRIGGER_KINDS = 3  # three kinds of act with no word of the situation: a string of them
+OFF_MARGIN = 2  # this many more off-situation words and acts than words of the situation
+FOREIGN_IN = 3  # a noun of at most this many other situations (営業所, 授業予約) belongs to them
+_TOPIC_POS = ("普通名詞", "固有名詞")
+
+
+@functools.cache
+def _trigger_words() -> frozenset[str]:
+    """The words the rules' patterns are made of (復旧, 原因): saying them is the trigger, not the topic."""
+    from ..checker.rules import builtin_rules, rule_needs
+
+    words: set[str] = set()
+    for rule in builtin_rules():
+        for pattern in rule_needs(rule) or ():
+            for literals in pattern:
+                for literal in literals:
+                    words.update(literal.split())
+    return frozenset(words)
+
+
+def _nouns(analysis: Analysis) -> frozenset[str]:
+    """The nouns that say what a text is about (normalized; one-kanji nouns such as 席 count)."""
+    return frozenset(
+        t.normalized
+        for t in analysis.tokens
+        if t.pos[0] == "名詞" and t.pos[1] in _TOPIC_POS and (len(t.surface) >= 2 or re.fullmatch(r"[一-龥]", t.surface))
+    )
+
+
+def _context(scenario: "Scenario") -> str:
+    return "\n".join((scenario.title, scenario.situation, scenario.customer, scenario.bad_reply, scenario.model_answer))
+
+
+@functools.cache
+def _situation(scenario: "Scenario") -> tuple[frozenset[str], frozenset[str]]:
+    """(nouns of the situation as the learner reads it, act kinds its model answer uses)."""
+    kinds = frozenset(a.kind for a in find_acts(analyse(scenario.model_answer), scenario)) if scenario.model_answer else frozenset()
+    return _nouns(analyse(_context(scenario))), kinds
+
+
+@functools.cache
+def _elsewhere(scenario: "Scenario") -> frozenset[str]:
+    """Nouns that belong to exactly one other situation (営業所, 授業予約): never this one's."""
+    from ..checker.scenarios import all_scenarios
+
+    others = [_situation(s)[0] for s in all_scenarios().values() if s.id not in (scenario.id, "generic")]
+    counts = Counter(n for nouns in others for n in nouns)
+    return frozenset(n for n, c in counts.items() if c <= FOREIGN_IN) - _situation(scenario)[0] - _trigger_words()
+
+
+def trigger_string(analysis: Analysis, scenario: "Scenario") -> Finding | None:
+    """Trigger phrases strung together instead of sentences about this customer's situation.
+
+    Only for a scenario with a situation of its own (not ``generic``, which stands for any).
+    """
+    if scenario.id == "generic" or not analysis.text.strip():
+        return None
+    acts = [a for a in find_acts(analysis, scenario) if a.kind != "forbidden_promise"]
+    covered = set()
+    for act in acts:
+        covered.update(range(act.start, act.end))
+    text = analysis.text
+    share = len({i for i in covered if not _NOISE.fullmatch(text[i])}) / (len(_key(text)) or 1)
+    if len(acts) < 2:
+        return None  # one phrase alone is a terse reply, not a string
+    words = _nouns(analysis)
+    own_words, own_kinds = _situation(scenario)
+    kinds = {a.kind for a in acts}
+    own = len(words & own_words - _trigger_words())
+    # Words of other situations and acts this situation has no place for: pasted phrases.
+    off = len(words & _elsewhere(scenario)) + len(kinds - own_kinds if own_kinds else ())
+    made_of_triggers = share >= TRIGGER_SHARE
+    if off < own + OFF_MARGIN and not (made_of_triggers and (off > own or (own == 0 and len(kinds) >= MIN_TRIGGER_KINDS))):
+        return None
+    return Finding(
+        "trigger_string",
+        "決まり文句を並べただけで、この場面のお客様に向けた返信になっていません。"
+        "何が起きたのか、いま何をするのかを、この場面の言葉で、文にして書きましょう。",
+    )
 
 
 def copies_bad_reply(text: str, bad_reply: str) -> Finding | None:
@@ -186,6 +307,8 @@ def copies_bad_reply(text: str, bad_reply: str) -> Finding | None:
     if not answer or not bad:
         return None
     similarity = difflib.SequenceMatcher(None, answer, bad, autojunk=False).ratio()
+    # Sentences of the bad reply in another order defeat a diff, not the shared runs.
+    similarity = max(similarity, model_copy_share(text, bad_reply))
     if similarity < COPY_SIMILARITY:
         return None
     return Finding(
@@ -242,10 +365,34 @@ def copies_model_answer(text: str, model_answer: str) -> Finding | None:
     )
 
 
+def copies_reference(text: str, reference: str) -> Finding | None:
+    """The instructors' reference reply handed in, whole or lightly edited. Run only outside
+    the learner's kernel (the reference never reaches it); the message names no text."""
+    share = model_copy_share(text, reference)
+    if share < MODEL_COPY_SHARE:
+        return None
+    return Finding(
+        "solution_copy",
+        f"講師用の解答例とほとんど同じです（解答例の {share:.0%} がそのまま含まれています）。自分の言葉で書き直してください。",
+    )
+
+
 def inspect_for(text: str, scenario: "Scenario") -> list[Finding]:
     """The hidden genuine-reply check of an exercise on ``scenario``: grade cells and the
     cohort re-grade both call this, so they can never disagree."""
-    return inspect(text, scenario.bad_reply, scenario.model_answer)
+    found = inspect(text, scenario.bad_reply, scenario.model_answer)
+    if not found:
+        found = [f for f in (trigger_string(analyse(text), scenario),) if f]
+    return found
+
+
+def inspect_outside(text: str, scenario: "Scenario", reference: str = "") -> list[Finding]:
+    """The genuine-reply check as autograde records it, outside the learner's kernel: the
+    grade cell's check, then a copy of the instructors' ``reference`` reply."""
+    found = inspect_for(text, scenario)
+    if not found and reference:
+        found = [f for f in (copies_reference(text, reference),) if f]
+    return found
 
 
 def inspect(text: str, bad_reply: str = "", model_answer: str = "") -> list[Finding]:

@@ -35,6 +35,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from ..learner import answers
+from ..learner.exercises import all_exercises
 from .grade_cells import GradeFailure, MissingAnswer, answer_for
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -153,8 +154,10 @@ class ShowGradedReply(NbGraderPreprocessor):
         assignment = resources["nbgrader"]["assignment"]
         for cell in nb.cells:
             match = _ANSWER_CELL.fullmatch(cell.metadata.get("nbgrader", {}).get("grade_id", ""))
-            if cell.cell_type == "code" and match:
-                self._show(cell, f"{assignment}.q{match.group(1)}", f"ANSWER_Q{match.group(1)}", folder)
+            exercise_id = f"{assignment}.q{match.group(1)}" if match else ""
+            # Only rewrites: a conversation's answer cell (TURNS_Q<n>) holds turns, not a reply.
+            if cell.cell_type == "code" and exercise_id in all_exercises():
+                self._show(cell, exercise_id, f"ANSWER_Q{match.group(1)}", folder)
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):  # all work is done in preprocess

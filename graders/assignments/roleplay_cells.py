@@ -25,9 +25,8 @@ from ..roleplay.summary import Played, play
 from . import integrity
 from .grade_cells import GradeFailure, MissingAnswer
 
-
-# What a learner who sees a ✗ under a conversation does next.
-CONVERSATION_NEXT_STEP = "→ 上の会話で「最初から」を押し、お客様ともう一度話してみてから、このセルを実行し直してください。"
+# What a learner does after a ✗ (GradeFailure shows it below the message, without a traceback).
+NEXT_STEP = "→ ウィジェットで会話をやり直すか「最初から」を押して話し直し、このセルをもう一度実行してください。"
 
 
 def turns_for(exercise_id: str, fallback=(), path: str | Path = answers.FILENAME) -> list[str]:
@@ -47,9 +46,9 @@ def turns_for(exercise_id: str, fallback=(), path: str | Path = answers.FILENAME
     if typed:
         return typed
     raise MissingAnswer(
-        f"「{exercise_id}」の会話が見つかりません。ウィジェットでお客様と会話するか、"
-        "回答セルの [ ] の中に返事を一回分ずつ書いてから、もう一度実行してください。",
-        None,  # the message already says what to do
+        f"✗ 「{exercise_id}」の会話が見つかりません。",
+        "→ ウィジェットでお客様と会話するか、回答セルの [ ] の中に返事を一回分ずつ書いてから、"
+        "このセルをもう一度実行してください。",
     )
 
 
@@ -64,7 +63,7 @@ def _replay(exercise_id: str, fallback) -> tuple[Played, list[str]]:
     try:
         return _played(get_conversation(exercise_id).dialogue, tuple(turns)), turns
     except InputError as e:
-        raise GradeFailure(str(e)) from None
+        raise GradeFailure(f"✗ {e}", NEXT_STEP) from None
 
 
 def assert_conversation(exercise_id: str, criterion_id: str, fallback=()) -> None:
@@ -77,7 +76,7 @@ def assert_conversation(exercise_id: str, criterion_id: str, fallback=()) -> Non
         raise InputError(f"会話「{played.conversation.dialogue.id}」は観点「{criterion_id}」で採点しません。")
     line = f"{result.title}（{result.max_points}点）: {result.message}"
     if not result.passed:
-        raise GradeFailure(f"✗ {line}", CONVERSATION_NEXT_STEP)
+        raise GradeFailure(f"✗ {line}", NEXT_STEP)
     print(f"✓ {line}")
 
 
@@ -91,5 +90,5 @@ def assert_genuine_turns(exercise_id: str, fallback=()) -> None:
         for f in integrity.inspect_for(turn.text, scenario)
     ]
     if problems:
-        raise GradeFailure("\n".join(problems), CONVERSATION_NEXT_STEP)
+        raise GradeFailure("\n".join(problems), NEXT_STEP)
     print("✓ どの返事も、お客様にそのまま言える、自分の言葉で書かれています。")

@@ -29,8 +29,11 @@ def validate(text: object) -> str:
         raise InputError("文字として読めない部分（壊れた文字コード）が含まれています。返信を貼り直してください。") from None
     if not text.strip():
         raise InputError("返信が空です。お客様への返信を書いてから、もう一度チェックしてください。")
-    if len(text) > MAX_CHARS:
-        raise InputError(f"返信が長すぎます（{len(text):,} 文字）。{MAX_CHARS:,} 文字以内にまとめてください。")
+    # One rule everywhere (form, grade cells, CLI): what counts is the reply without the
+    # spaces and line breaks around it, so an editor's final newline costs nothing.
+    length = len(text.strip())
+    if length > MAX_CHARS:
+        raise InputError(f"返信が長すぎます（{length:,} 文字）。{MAX_CHARS:,} 文字以内にまとめてください。")
     return text
 
 

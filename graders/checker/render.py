@@ -15,8 +15,9 @@ Stable CSS classes (browser tests select on them):
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
-from html import escape
 from typing import TYPE_CHECKING
 
 from .acts import ACT_NAMES
@@ -25,6 +26,31 @@ from .acts import ACT_NAMES
 if TYPE_CHECKING:
     from .acts import Act
     from .scenarios import Scenario
+
+# Bidirectional controls (U+202A-202E, U+2066-2069) reorder what is shown after them: a
+# learner's text could make a ✗ read as ✓ or hide words from the instructor. Wherever
+# learner text is shown (HTML here, terminal text through plain()), each is replaced by a
+# visible name, so the text reads in the order it was typed and nothing is hidden.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# What Markdown would turn into links, images, emphasis, headings or HTML.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:])")
+
+
+def plain(text: str) -> str:
+    """Learner text for a terminal or any text output: bidirectional controls made visible."""
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """Text as HTML: escaped, with bidirectional controls made visible."""
+    return html.escape(plain(text), quote)
+
+
+def markdown_text(text: str) -> str:
+    """Learner text for Markdown that allows HTML (nbgrader feedback comments): escaped as
+    HTML, then every Markdown mark backslash-escaped, so no link, image or heading comes alive."""
+    return _MARKDOWN.sub(r"\\\1", escape(text, quote=False))
+
 
 # One (background, accent) pair per act kind. Good moves in calm colours, the moves that
 # cost trust in reds; dark text on every background.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .acts import ACT_NAMES, Act
-from .render import report_html
+from .render import plain, report_html
 from .rubric import CriterionResult
 
 @dataclass(frozen=True)
@@ -55,13 +55,13 @@ class Report:
         lines = [f"シナリオ: {self.scenario}   得点: {self.score} / {self.max_score}"]
         for c in self.criteria:
             mark = "✓" if c.passed else "✗"
-            lines.append(f"{mark} {c.title} ({c.id}) {c.points}/{c.max_points}: {c.message}")
+            lines.append(f"{mark} {c.title} ({c.id}) {c.points}/{c.max_points}: {plain(c.message)}")
         if self.acts:
             lines.append("見つかった発話行為（順番どおり）:")
-            lines.extend(f"  {i}. [{ACT_NAMES[a.kind]}] {a.text}" for i, a in enumerate(self.acts, 1))
+            lines.extend(f"  {i}. [{ACT_NAMES[a.kind]}] {plain(a.text)}" for i, a in enumerate(self.acts, 1))
         else:
             lines.append("見つかった発話行為はありません。")
-        lines.append(f"次にすること: {self.next_step}")
+        lines.append(f"次にすること: {plain(self.next_step)}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

@@ -1,10 +1,10 @@
 """Scenarios as data: graders/scenarios/*.toml, one file per scenario id.
 
 A scenario holds the situation, what the customer said, the bad reply to rewrite, a model
-answer (public: the lessons show it), a solution (the instructor's reference reply, only in
-the graded exercise's solution region), the company rules (forbidden promises and allowed
+answer (public: the lessons show it), the company rules (forbidden promises and allowed
 alternatives, each a rule with its own examples) and which criteria grade it, with their
-points.
+points. The instructors' reference replies are not here: this package is installed in every
+learner's environment (see graders.assignments.references).
 """
 
 from __future__ import annotations
@@ -42,9 +42,6 @@ class Scenario:
     # Examples quoted in the order criteria's advice; a scenario gives ones that fit it.
     cause_example: str = "〜のため、〜となってしまいました"
     remedy_example: str = "〜は本日中に〜いたします"
-    # Instructor-only reference reply for a graded exercise, worded apart from the public
-    # model answer so that handing in the lesson's answer earns nothing (graders.assignments.integrity).
-    solution: str = ""
 
     @property
     def has_company_rules(self) -> bool:
@@ -74,7 +71,6 @@ def _parse(data: dict) -> Scenario:
         forbidden=tuple(rule_from_table(t, "forbidden_promise", f"{sid}.") for t in data.get("forbidden", [])),
         alternatives=tuple(rule_from_table(t, "alternative", f"{sid}.") for t in data.get("alternatives", [])),
         **{key: data[key] for key in ("reason_question_example", "cause_example", "remedy_example") if key in data},
-        solution=data.get("solution", "").strip(),
     )
 
 

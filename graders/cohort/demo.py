@@ -37,6 +37,7 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
+from ..assignments import references
 from ..learner import answers
 from ..checker.errors import InputError
 from ..learner.exercises import ConversationExercise, Exercise, conversations_for, for_assignment, graded_assignments
@@ -317,6 +318,10 @@ def copy_course(course_dir: Path, out: Path, assignments: list[str]) -> None:
         for assignment in assignments:
             if (course_dir / name / assignment).is_dir():
                 shutil.copytree(course_dir / name / assignment, out / name / assignment, ignore=SKIPPED)
+    # The instructors' reference replies: `python -m graders autograde` compares with them.
+    if (course_dir / references.FILENAME).is_file():
+        (out / references.FILENAME).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(course_dir / references.FILENAME, out / references.FILENAME)
 
 
 def _problem_plan(seed: int, learners: int, assignments: list[str]) -> dict[str, dict[str, str]]:

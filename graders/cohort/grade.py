@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from ..learner.exercises import (
 from ..checker.scenarios import get_scenario
 from ..roleplay.dialogue import get_dialogue
 from . import conversations
-from .answer_cells import answer_cells, assigned
+from .answer_cells import answer_cells, assigned, entries, notebook_cells
 
 SUBMITTED = "submitted"
 GENUINE = "genuine"  # the hidden check of every exercise (graders.assignments.grade_cells.assert_genuine)
@@ -46,21 +47,18 @@ GENUINE_TITLE = "自分の言葉で書いた返信"
 # cell's literal, as the grade cells fall back to it) or "" when nothing could be graded.
 COLUMNS = ("student_id", "assignment", "exercise", "criterion", "passed", "points", "max_points", "message", "status", "source")
 
-GRADED = "graded"
-# Problems, in the order the summary lists them, with the Japanese an instructor reads.
+GRADED = answers.GRADED
+# Problems, in the order the summary lists them, with the Japanese an instructor reads: the
+# folder's, then answers.json's (answers.PROBLEMS, the one decision the grade cells share).
 PROBLEMS: dict[str, str] = {
     "no_assignment": "提出フォルダに課題が一つもありません",
     "not_submitted": "この課題が提出されていません",
-    "missing_file": "answers.json がありません",
-    "empty_file": "answers.json が空です",
-    "not_utf8": "answers.json が UTF-8 ではありません",
-    "corrupt_file": "answers.json が壊れています",
-    "unreadable_file": "answers.json を開けません",
-    "no_answer": "この問題の回答が保存されていません",
+    "unreadable_folder": "提出フォルダを開けません",
+    **answers.PROBLEMS,
     "invalid_answer": "回答を採点できません",
 }
 STATUSES = (GRADED, *PROBLEMS)
-FROM_FILE, FROM_NOTEBOOK = "answers.json", "notebook"
+FROM_FILE, FROM_NOTEBOOK = answers.FROM_FILE, answers.FROM_NOTEBOOK
 
 
 class Row(NamedTuple):
@@ -80,10 +78,11 @@ class Row(NamedTuple):
 class Submission:
     """One learner's folder for one assignment; ``status`` is set when there is nothing to read."""
 
-    student: str
+    student: str  # the folder's name as the file system gives it
     assignment: str
     folder: str
-    status: str | None = None  # "no_assignment" / "not_submitted", else None
+    status: str | None = None  # "no_assignment" / "not_submitted" / "unreadable_folder", else None
+    detail: str = ""  # a short Japanese reason for the status
 
 
 # ---------------------------------------------------------------- finding submissions
@@ -96,14 +95,43 @@ def submitted_dir(course_dir: str | os.PathLike) -> Path:
     return folder
 
 
+def display_name(name: str) -> str:
+    """A folder name as text: bytes that are not UTF-8 shown as \\xNN, never an encoding error."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def _subfolders(folder: Path) -> Iterator[str]:
-    with os.scandir(folder) as entries:
-        yield from (e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+    """Folders inside ``folder`` (dot names too), never through a symbolic link."""
+    for entry in entries(folder):
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield entry.name
+        except OSError:
+            continue
 
 
 def student_ids(course_dir: str | os.PathLike) -> list[str]:
-    """Every student folder under submitted/, sorted (only names are kept in memory)."""
-    return sorted(_subfolders(submitted_dir(course_dir)))
+    """Every student under submitted/, sorted: folders, dot names included (issue 11.5), and
+    whatever else stands where a folder should (a link, a file): it gets a row with a status."""
+    return sorted(e.name for e in entries(submitted_dir(course_dir)))
+
+
+def folder_problem(path: Path) -> str | None:
+    """Why a student or assignment folder cannot be read (short Japanese), or None."""
+    try:
+        info = os.lstat(path)
+    except OSError as e:
+        return e.strerror or str(e)
+    if stat.S_ISLNK(info.st_mode):
+        return "リンクなのでたどりません（コースの外は読みません）"
+    if not stat.S_ISDIR(info.st_mode):
+        return "フォルダーではありません"
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as e:
+        return e.strerror or str(e)
+    return None
 
 
 def select_assignments(course_dir: str | os.PathLike, wanted: Iterable[str] | None = None) -> list[str]:
@@ -128,60 +156,34 @@ def select_assignments(course_dir: str | os.PathLike, wanted: Iterable[str] | No
 
 
 def iter_submissions(course_dir: str | os.PathLike, assignments: list[str], students: Iterable[str] | None = None) -> Iterator[Submission]:
-    """Every (student, assignment) to grade, students sorted; a missing folder is a Submission with a status."""
+    """Every (student, assignment) to grade, students sorted; a folder that is missing or
+    cannot be read is a Submission with a status (links are never followed)."""
     root = submitted_dir(course_dir)
     registered = set(graded_assignments())
     for student in student_ids(course_dir) if students is None else students:
         folder = root / student
-        present = set(_subfolders(folder))
+        problem = folder_problem(folder)
+        present = set() if problem else {e.name for e in entries(folder)}
         empty = not (present & registered)
         for assignment in assignments:
-            status = None
-            if empty:
+            status, detail = None, ""
+            if problem:
+                status, detail = "unreadable_folder", problem
+            elif empty:
                 status = "no_assignment"
             elif assignment not in present:
                 status = "not_submitted"
-            yield Submission(student, assignment, str(folder / assignment), status)
+            elif detail := folder_problem(folder / assignment) or "":
+                status = "unreadable_folder"
+            yield Submission(student, assignment, str(folder / assignment), status, detail)
 
 
 # ---------------------------------------------------------------- reading and grading
 
 
-def _why_unreadable(path: Path, error: answers.CorruptAnswers) -> tuple[str, str]:
-    """(status, short Japanese reason) for a file answers.read() rejected."""
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return "unreadable_file", e.strerror or str(e)
-    if not raw.strip():
-        return "empty_file", "中身がありません"
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        return "not_utf8", f"{e.start + 1} バイト目から UTF-8 として読めません"
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as e:
-        return "corrupt_file", f"{e.lineno} 行 {e.colno} 列で JSON として読めません: {e.msg}"
-    return "corrupt_file", str(error).replace(str(path), path.name)
-
-
-def load_answers(folder: str | os.PathLike) -> tuple[dict, str | None, str]:
-    """(stored answers, problem status or None, short reason) for one submission folder.
-
-    Parsing is answers.read(), the very function the grade cells use, so a file the
-    notebooks cannot read is one this cannot read either.
-    """
-    path = Path(folder) / answers.FILENAME
-    try:
-        stored = answers.read(path)
-    except answers.CorruptAnswers as e:
-        return ({}, *_why_unreadable(path, e))
-    except OSError as e:
-        return {}, "unreadable_file", e.strerror or str(e)
-    if not stored and not path.exists():
-        return {}, "missing_file", ""
-    return stored, None, ""
+def load_answers(folder: str | os.PathLike) -> answers.Saved:
+    """answers.json of one submission folder, as the grade cells read it (answers.load)."""
+    return answers.load(Path(folder) / answers.FILENAME)
 
 
 def notebook_answers(folder: str | os.PathLike) -> dict[int, str]:
@@ -195,15 +197,10 @@ def notebook_answers(folder: str | os.PathLike) -> dict[int, str]:
     return found
 
 
-def answer_text(entry: dict | None, fallback: str | None) -> tuple[str | None, str]:
-    """(text to grade, source), as graders.assignments.grade_cells.answer_for chooses it: the saved text
-    if it is not blank, else the notebook's literal, both stripped; (None, "") if neither."""
-    saved = (entry or {}).get("text") or ""
-    if isinstance(saved, str) and saved.strip():
-        return saved.strip(), FROM_FILE
-    if isinstance(fallback, str) and fallback.strip():
-        return fallback.strip(), FROM_NOTEBOOK
-    return None, ""
+def grade_cells_present(folder: str | os.PathLike) -> set[tuple[str, str]]:
+    """(notebook name, grade id) of the grade cells still in the submitted notebooks: one
+    that is missing was deleted by the learner, and nbgrader never ran it."""
+    return {(name, grade_id) for name, _, grade_id in notebook_cells(folder) if grade_id}
 
 
 def criterion_title(criterion_id: str) -> str:
@@ -226,26 +223,36 @@ def criteria_of(exercise: Exercise | ConversationExercise) -> list[tuple[str, in
 
 def _zero_rows(sub: Submission, exercise: Exercise | ConversationExercise, status: str, detail: str = "") -> list[Row]:
     message = PROBLEMS[status] + (f"（{detail}）。" if detail else "。")
-    return [Row(sub.student, sub.assignment, exercise.id, c, False, 0, p, message, status, "") for c, p in criteria_of(exercise)]
+    student = display_name(sub.student)
+    return [Row(student, sub.assignment, exercise.id, c, False, 0, p, message, status, "") for c, p in criteria_of(exercise)]
+
+
+def course_of(sub: Submission) -> Path:
+    """The course folder of a submission (<course>/submitted/<student>/<assignment>)."""
+    return Path(sub.folder).parents[2]
 
 
 def grade_exercise(sub: Submission, exercise: Exercise, text: str, status: str, source: str) -> list[Row]:
-    """Rows of one answer: the checker's criteria and the genuine-reply check."""
+    """Rows of one answer: the checker's criteria and the genuine-reply check, the latter as
+    autograde records it (with the instructors' reference replies of the course folder)."""
     from ..checker.check import check
-    from ..assignments.integrity import inspect_for
+    from ..assignments import references
+    from ..assignments.integrity import inspect_outside
 
     try:
         report = check(text, exercise.scenario)
     except InputError as e:
         return _zero_rows(sub, exercise, "invalid_answer", str(e))
+    student = display_name(sub.student)
     rows = [
-        Row(sub.student, sub.assignment, exercise.id, c.id, c.passed, c.points, c.max_points, c.message, status, source)
+        Row(student, sub.assignment, exercise.id, c.id, c.passed, c.points, c.max_points, c.message, status, source)
         for c in report.criteria
     ]
-    findings = inspect_for(text, get_scenario(exercise.scenario))
+    reference = references.reference_for(course_of(sub), exercise.scenario)
+    findings = inspect_outside(text, get_scenario(exercise.scenario), reference)
     points = genuine_points()
     message = " ".join(f.message for f in findings) or "お客様にそのまま送れる、自分の言葉で書かれた返信です。"
-    rows.append(Row(sub.student, sub.assignment, exercise.id, GENUINE, not findings, 0 if findings else points, points, message, status, source))
+    rows.append(Row(student, sub.assignment, exercise.id, GENUINE, not findings, 0 if findings else points, points, message, status, source))
     return rows
 
 
@@ -258,23 +265,27 @@ def grade_conversation(sub: Submission, exercise: ConversationExercise, turns: l
         played = conversations.replay(exercise, turns)
     except InputError as e:
         return _zero_rows(sub, exercise, "invalid_answer", str(e))
+    student = display_name(sub.student)
     rows = [
-        Row(sub.student, sub.assignment, exercise.id, r.id, r.passed, r.points, r.max_points, r.message, status, source)
+        Row(student, sub.assignment, exercise.id, r.id, r.passed, r.points, r.max_points, r.message, status, source)
         for r in played.results
     ]
     scenario = played.conversation.dialogue.scenario
     findings = [f"{i} 回目: {f.message}" for i, t in enumerate(played.conversation.turns, 1) for f in inspect_for(t.text, scenario)]
     points = genuine_points()
     message = " ".join(findings) or "どの返事も、お客様にそのまま言える、自分の言葉で書かれています。"
-    rows.append(Row(sub.student, sub.assignment, exercise.id, GENUINE, not findings, 0 if findings else points, points, message, status, source))
+    rows.append(Row(student, sub.assignment, exercise.id, GENUINE, not findings, 0 if findings else points, points, message, status, source))
     return rows
 
 
-def _grade_conversations(sub: Submission, stored: dict, problem: str | None, detail: str) -> list[Row]:
+def _grade_conversations(sub: Submission, saved: answers.Saved) -> list[Row]:
     typed: dict[int, list[str]] | None = None  # the notebook is read only when it is needed
     rows: list[Row] = []
+    detail = saved.detail
     for exercise in conversations_for(sub.assignment):
-        turns, unreadable = conversations.saved_turns(stored.get(exercise.id), exercise)
+        # The file's state as answers.choose decides it for a reply (the grade cells' rule).
+        problem = saved.status or ("invalid_entry" if exercise.id in saved.broken else None)
+        turns, unreadable = conversations.saved_turns(saved.entries.get(exercise.id), exercise)
         source = FROM_FILE
         if not turns:
             typed = conversations.notebook_turns(sub.folder) if typed is None else typed
@@ -289,30 +300,34 @@ def _grade_conversations(sub: Submission, stored: dict, problem: str | None, det
 
 
 def grade_submission(sub: Submission) -> list[Row]:
-    """The rows of one submission: one per exercise x criterion of its assignment."""
+    """The rows of one submission: one per exercise x criterion of its assignment. Never
+    raises: whatever the folder holds becomes rows with a status."""
     exercises = for_assignment(sub.assignment) + conversations_for(sub.assignment)
-    if sub.status is not None:
-        return [row for e in exercises for row in _zero_rows(sub, e, sub.status)]
-    if conversations_for(sub.assignment):
-        return _grade_conversations(sub, *load_answers(sub.folder))
-    exercises = for_assignment(sub.assignment)
-    if sub.status is not None:
-        return [row for e in exercises for row in _zero_rows(sub, e, sub.status)]
-    stored, problem, detail = load_answers(sub.folder)
+    try:
+        if sub.status is not None:
+            return [row for e in exercises for row in _zero_rows(sub, e, sub.status, sub.detail)]
+        if conversations_for(sub.assignment):
+            return _grade_conversations(sub, load_answers(sub.folder))
+        return _grade_submission(sub, exercises)
+    except Exception as e:  # noqa: BLE001 (one learner's files must not stop the class's run)
+        detail = f"{type(e).__name__}: {e}"[:200]
+        return [row for ex in exercises for row in _zero_rows(sub, ex, "unreadable_folder", detail)]
+
+
+def _grade_submission(sub: Submission, exercises: list[Exercise]) -> list[Row]:
+    saved = load_answers(sub.folder)
     fallbacks: dict[int, str] | None = None  # the notebook is read only when it is needed
     rows: list[Row] = []
     for exercise in exercises:
-        entry = stored.get(exercise.id)
-        text, source = answer_text(entry, None)
-        if text is None:
+        choice = answers.choose(saved, exercise.id)
+        if choice.text is None:
             if fallbacks is None:
                 fallbacks = notebook_answers(sub.folder)
-            text, source = answer_text(None, fallbacks.get(exercise.number))
-        status = problem or (GRADED if source == FROM_FILE else "no_answer")
-        if text is None:
-            rows.extend(_zero_rows(sub, exercise, status, detail if problem else ""))
+            choice = answers.choose(saved, exercise.id, fallbacks.get(exercise.number))
+        if choice.text is None:
+            rows.extend(_zero_rows(sub, exercise, choice.status, saved.detail))
         else:
-            rows.extend(grade_exercise(sub, exercise, text, status, source))
+            rows.extend(grade_exercise(sub, exercise, choice.text, choice.status, choice.source))
     return rows
 
 
@@ -370,6 +385,9 @@ __all__ = [
     "grade",
     "grade_submission",
     "iter_submissions",
+    "display_name",
+    "grade_cells_present",
+    "folder_problem",
     "load_answers",
     "select_assignments",
     "student_ids",

@@ -19,12 +19,13 @@ nbgrader_config.py), so a draft sent on unedited reads as a comment to the learn
 from __future__ import annotations
 
 import argparse
-import html
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .grade import GENUINE_TITLE, SUBMITTED, answer_text, load_answers, notebook_answers
+from .grade import GENUINE_TITLE, SUBMITTED, load_answers, notebook_answers
+from ..learner import answers
+from ..checker.render import markdown_text
 from ..checker.errors import InputError
 from ..learner.exercises import Exercise, all_exercises, for_assignment
 from ..assignments.integrity import inspect_for
@@ -37,8 +38,9 @@ DRAFT_MARK = f"{INSTRUCTOR_NOTE}採点器の所見の下書きです。"
 
 
 def _quote(text: str) -> str:
-    # Learner text is escaped: feedback renders comments as Markdown with HTML allowed.
-    return "\n".join("> " + html.escape(line) if line.strip() else ">" for line in text.splitlines())
+    # Learner text is escaped as HTML and as Markdown: feedback renders comments as Markdown
+    # with HTML allowed, so [x](javascript:...) or ![](https://...) would come alive.
+    return "\n".join("> " + markdown_text(line) if line.strip() else ">" for line in text.splitlines())
 
 
 def draft_comment(exercise: Exercise, text: str | None, report: Report | None, problem: str = "") -> str:
@@ -56,14 +58,14 @@ def draft_comment(exercise: Exercise, text: str | None, report: Report | None, p
     lines += [f"**{exercise.id} の回答**", "", _quote(text), "", f"**観点ごとの結果（{report.score} / {report.max_score} 点）**", ""]
     for c in report.criteria:
         mark = "✓" if c.passed else "✗"
-        lines.append(f"- {mark} {c.title}（{c.points}/{c.max_points} 点）: {html.escape(c.message)}")
+        lines.append(f"- {mark} {c.title}（{c.points}/{c.max_points} 点）: {markdown_text(c.message)}")
     findings = inspect_for(text, get_scenario(exercise.scenario))
     genuine = " ".join(f.message for f in findings) or "お客様にそのまま送れる、自分の言葉で書かれた返信です。"
-    lines.append(f"- {'✗' if findings else '✓'} {GENUINE_TITLE}（非公開のチェック）: {html.escape(genuine)}")
+    lines.append(f"- {'✗' if findings else '✓'} {GENUINE_TITLE}: {markdown_text(genuine)}")
     if report.acts:
         flow = " → ".join(ACT_NAMES[a.kind] for a in report.acts)
         lines += ["", f"**文の流れ**: {flow}"]
-    lines += ["", f"**次に直すところ**: {html.escape(report.next_step)}"]
+    lines += ["", f"**次に直すところ**: {markdown_text(report.next_step)}"]
     return "\n".join(lines)
 
 
@@ -71,11 +73,12 @@ def draft_for(folder: Path, exercise: Exercise) -> str:
     """The draft for one learner's answer to ``exercise``, read as grade-cohort reads it."""
     from ..checker.check import check
 
-    stored, _, detail = load_answers(folder)
-    text, _ = answer_text(stored.get(exercise.id), None)
+    saved = load_answers(folder)
+    text = answers.choose(saved, exercise.id).text
     if text is None:
-        text, _ = answer_text(None, notebook_answers(folder).get(exercise.number))
+        text = answers.choose(saved, exercise.id, notebook_answers(folder).get(exercise.number)).text
     if text is None:
+        detail = saved.detail
         return draft_comment(exercise, None, None, "answers.json にもノートブックの回答セルにも返信がありません。" + (f"（{detail}）" if detail else ""))
     try:
         return draft_comment(exercise, text, check(text, exercise.scenario))

@@ -23,8 +23,9 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import Iterator
 
-from .grade import SUBMITTED, Submission, grade_submission
+from .grade import SUBMITTED, Submission, display_name, folder_problem, grade_cells_present, grade_submission
 from ..checker.errors import InputError
+from ..checker.render import plain
 from ..learner.exercises import all_exercises
 
 GRADE_CELL = re.compile(r"q(\d+)-(.+)")
@@ -33,6 +34,7 @@ TOLERANCE = 1e-6  # gradebook scores are floats
 # Why a grade is listed, with the Japanese an instructor reads.
 KINDS = {
     "score": "nbgrader の点数が再採点と違います",
+    "deleted_cell": "採点セルが消されていて、nbgrader が採点していません（不合格として扱います）",
     "no_submission": "提出フォルダがなく、再採点できません",
     "unknown_criterion": "採点セルの観点が再採点の観点にありません",
     "not_autograded": "再採点の観点に対応する採点セルが nbgrader にありません",
@@ -78,13 +80,24 @@ def _criterion(assignment: str, grade_id: str) -> tuple[str, str] | None:
     return (f"{assignment}.q{match[1]}", match[2]) if match else None
 
 
-def compare(course_dir: str | os.PathLike, db_url: str, assignments: list[str] | None = None) -> TamperReport:
-    """Every autograded grade of the gradebook, compared with the re-grade."""
+def compare(
+    course_dir: str | os.PathLike,
+    db_url: str,
+    assignments: list[str] | None = None,
+    students: list[str] | None = None,
+    record: bool = False,
+) -> TamperReport:
+    """Every autograded grade of the gradebook, compared with the re-grade.
+
+    ``record``: also write the re-grade into the gradebook as the autograde score of every
+    grade cell it grades (a deleted grade cell: 0), so that what nbgrader exports and feeds
+    back is the result outside the learner's kernel (``python -m graders autograde``).
+    """
     from nbgrader.api import Gradebook
 
     registered = {e.assignment for e in all_exercises().values()}
     report = TamperReport(mismatches=[])
-    # course_id "": look only, never add a course row to the instructor's gradebook.
+    # course_id "": never add a course row to the instructor's gradebook.
     with Gradebook(db_url, course_id="") as gb:
         names = [a.name for a in gb.assignments if a.name in registered]
         if assignments:
@@ -94,34 +107,46 @@ def compare(course_dir: str | os.PathLike, db_url: str, assignments: list[str] |
             names = [a for a in names if a in assignments]
         for assignment in sorted(names):
             for submission in sorted(gb.assignment_submissions(assignment), key=lambda s: s.student_id):
+                if students and submission.student_id not in students:
+                    continue
                 report.submissions += 1
-                report.mismatches.extend(_compare_submission(course_dir, assignment, submission, report))
+                report.mismatches.extend(_compare_submission(course_dir, assignment, submission, report, record))
+        if record:
+            gb.db.commit()
     return report
 
 
-def _compare_submission(course_dir, assignment: str, submission, report: TamperReport) -> Iterator[Mismatch]:
+def _compare_submission(course_dir, assignment: str, submission, report: TamperReport, record: bool = False) -> Iterator[Mismatch]:
     student = submission.student_id
     folder = Path(course_dir) / SUBMITTED / student / assignment
-    regrade = None
-    if folder.is_dir():
+    regrade, present = None, set()
+    if folder_problem(folder) is None:  # never through a link out of the course
         regrade = {(r.exercise, r.criterion): r for r in grade_submission(Submission(student, assignment, str(folder)))}
+        present = grade_cells_present(folder)
     seen: set = set()
     for notebook in submission.notebooks:
         seen.update(_criterion(assignment, g.name) for g in notebook.grades)
         for grade in sorted(notebook.grades, key=lambda g: g.name):
-            if grade.auto_score is None:
+            key = _criterion(assignment, grade.name)
+            row = regrade.get(key) if regrade is not None and key else None
+            if grade.auto_score is None and row is None:
                 continue  # a manually graded cell: nothing automatic to compare
             report.grades += 1
             common = (student, assignment, notebook.name, grade.name, grade.auto_score)
             if regrade is None:
                 yield Mismatch(*common, None, grade.max_score, "no_submission", "")
                 continue
-            key = _criterion(assignment, grade.name)
-            row = regrade.get(key) if key else None
             if row is None:
                 yield Mismatch(*common, None, grade.max_score, "unknown_criterion", "")
-            elif abs(grade.auto_score - row.points) > TOLERANCE:
-                yield Mismatch(*common, row.points, grade.max_score, "score", row.message)
+                continue
+            # A grade cell the learner deleted was never run: it fails.
+            deleted = grade.auto_score is None or (notebook.name, grade.name) not in present
+            points = 0 if deleted else row.points
+            if grade.auto_score is None or abs(grade.auto_score - points) > TOLERANCE:
+                yield Mismatch(*common, points, grade.max_score, "deleted_cell" if deleted else "score", row.message)
+            if record:
+                grade.auto_score = float(points)
+                grade.needs_manual_grade = False
     if regrade is not None and submission.notebooks:
         # The rubric grades a criterion no grade cell of the notebook grades (a stale release?).
         for (exercise, criterion), row in regrade.items():
@@ -131,7 +156,7 @@ def _compare_submission(course_dir, assignment: str, submission, report: TamperR
 
 
 def write_csv(mismatches: list[Mismatch], path: str | os.PathLike) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([f.name for f in fields(Mismatch)])
         writer.writerows(astuple(m) for m in mismatches)
@@ -142,13 +167,13 @@ def render(report: TamperReport) -> str:
     if not report.mismatches:
         lines.append("食い違いはありません。")
         return "\n".join(lines)
-    lines.append(f"食い違い {len(report.mismatches)} 件（受講者 {len(report.students)} 人: {'、'.join(report.students)}）:")
+    lines.append(f"食い違い {len(report.mismatches)} 件（受講者 {len(report.students)} 人: {'、'.join(map(display_name, report.students))}）:")
     for m in report.mismatches:
         regrade = "-" if m.regrade_points is None else f"{m.regrade_points:g}"
         autograde = "-" if m.gradebook_points is None else f"{m.gradebook_points:g}"
         lines.append(
-            f"  {m.student_id}  {m.assignment}  {m.grade_id}  nbgrader {autograde} / 再採点 {regrade} / 満点 {m.max_points:g}  {KINDS[m.kind]}"
-            + (f"。再採点の所見: {m.message}" if m.message else "")
+            f"  {display_name(m.student_id)}  {m.assignment}  {m.grade_id}  nbgrader {autograde} / 再採点 {regrade} / 満点 {m.max_points:g}  {KINDS[m.kind]}"
+            + (f"。再採点の所見: {plain(m.message)}" if m.message else "")
         )
     lines.append("nbgrader の点数が高い場合は、提出ノートブックに採点器を書き換えるセルがないか確かめてください。")
     return "\n".join(lines)

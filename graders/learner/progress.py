@@ -75,7 +75,9 @@ def _load(path: Path) -> tuple[dict, str | None]:
     """The stored answers of one file and, if it cannot be read, a Japanese reason."""
     try:
         return answers.read(path), None
-    except answers.CorruptAnswers:
+    except answers.CorruptAnswers as e:
+        if e.status in ("unreadable_file", "too_large"):  # a folder, a FIFO, a link, huge
+            return {}, f"{answers.PROBLEMS[e.status]}（{e.detail}）。フォームのセルを実行し直すと、別名で保管して新しく保存します。"
         return {}, f"{path.name} が壊れていて読めません。フォームのセルを実行し直すと、壊れたファイルは別名で保管されます。"
     except OSError as e:
         return {}, f"{path.name} を開けません（{e.strerror}）。"

@@ -28,7 +28,14 @@ EXERCISE_ID = "01-apology-order.q1"
 RELEASE = f"exercises/{ASSIGNMENT}"
 SCENARIO = get_scenario(get_exercise(EXERCISE_ID).scenario)
 BAD_REPLY = SCENARIO.bad_reply.strip()
-GOOD_REPLY = SCENARIO.model_answer.strip()
+# A reply of the learner's own: the lessons' model answer would fail the visible
+# genuine-reply grade cell as a copy (Validate and Run All run it).
+GOOD_REPLY = (
+    "朝からご注文を受けられず、お店の皆様には大変なご迷惑をおかけしました。心よりお詫び申し上げます。\n"
+    "注文画面は10時半に設定を戻して復旧し、いまは通常どおりご注文をお受けしています。\n"
+    "原因は、昨夜のメンテナンスで設定の変更を一か所戻し忘れたことでした。\n"
+    "今後は作業の終わりに別の担当者が画面を開いて確かめ、同じことが起きないようにいたします。"
+)
 HALF_FIXED_REPLY = (
     "大変申し訳ございません。朝から注文を受けられず、さぞお困りのことと存じます。\n"
     "原因は、昨夜の作業での設定の誤りでした。すでに復旧いたしました。\n"

@@ -18,7 +18,8 @@ from playwright.sync_api import expect
 
 from graders.checker.render import FORM_HINT, FORM_HINT_SHORT
 from graders.checker.scenarios import get_scenario
-from graders.learner.exercises import all_assignments, for_assignment, get_exercise
+from graders.learner.exercises import all_assignments, conversations_for, for_assignment, get_exercise
+from graders.roleplay.dialogue import get_dialogue
 from graders.learner.form import REPLACED_HERE, STALE_FEEDBACK
 from labpage import KERNEL_TIMEOUT, UI_TIMEOUT, LabPage
 
@@ -26,7 +27,14 @@ EXERCISE_ID = "01-apology-order.q1"
 RELEASE = "exercises/01-apology-order"
 NOTEBOOK = "01-apology-order.ipynb"
 SCENARIO = get_scenario(get_exercise(EXERCISE_ID).scenario)
-GOOD_REPLY = SCENARIO.model_answer.strip()
+# A reply of the learner's own: the lessons' model answer would fail the visible
+# genuine-reply grade cell as a copy (Validate and Run All run it).
+GOOD_REPLY = (
+    "朝からご注文を受けられず、お店の皆様には大変なご迷惑をおかけしました。心よりお詫び申し上げます。\n"
+    "注文画面は10時半に設定を戻して復旧し、いまは通常どおりご注文をお受けしています。\n"
+    "原因は、昨夜のメンテナンスで設定の変更を一か所戻し忘れたことでした。\n"
+    "今後は作業の終わりに別の担当者が画面を開いて確かめ、同じことが起きないようにいたします。"
+)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 FILE_TIMEOUT = 30.0  # seconds for a save to reach the disk
 
@@ -49,7 +57,9 @@ def saved_entry(folder: Path) -> dict | None:
 
 
 def grade_cell_count(assignment: str) -> int:
-    return sum(len(get_scenario(e.scenario).criteria) for e in for_assignment(assignment))
+    # One per criterion, and the visible genuine-reply cell of each exercise or conversation.
+    rewrites = sum(len(get_scenario(e.scenario).criteria) + 1 for e in for_assignment(assignment))
+    return rewrites + sum(len(get_dialogue(c.dialogue).criteria) + 1 for c in conversations_for(assignment))
 
 
 def test_run_all_in_every_exercise_shows_every_form_and_each_missing_point_without_traceback(

@@ -161,7 +161,7 @@ def run_round(room: hub.Classroom) -> Round:
 
     r.inbound = r.instructor("nbgrader", "list", "--inbound")
     r.instructor("nbgrader", "collect", ASSIGNMENT)
-    r.instructor("nbgrader", "autograde", ASSIGNMENT)
+    r.instructor(sys.executable, "-m", "graders", "autograde", ASSIGNMENT)  # nbgrader autograde + the re-grade outside the kernel
     r.instructor("nbgrader", "generate_feedback", ASSIGNMENT)
     r.instructor("nbgrader", "release_feedback", ASSIGNMENT)
     r.instructor("nbgrader", "export")
