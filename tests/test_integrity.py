@@ -278,3 +278,57 @@ def test_a_copy_of_the_reference_reply_is_caught_only_with_the_reference():
     assert integrity.inspect_for(copy, spec) == []  # the kernel never has the reference
     (found,) = integrity.inspect_outside(copy, spec, references.reference_for(ROOT, spec.id))
     assert found.check == "solution_copy" and copy[20:60] not in found.message  # the message quotes nothing
+
+
+# --- triggers come from what the checker found, not from how a rule is spelled ----------
+
+
+def test_a_rules_vocabulary_reads_fragments_and_every_alternative():
+    from graders.checker.rules import rule_from_table, rule_vocabulary
+
+    rule = rule_from_table({"id": "t", "kind": "cause", "patterns": ["原因 は( 、)? {problem_noun}(?! 調査)", "(設定|手順) の ミス"]})
+    vocabulary = rule_vocabulary(rule)
+    assert {"原因", "誤り", "手違い", "設定", "手順", "ミス"} <= vocabulary  # inside {problem_noun}, alternatives, optional parts
+    assert "調査" not in vocabulary  # what must not follow is no trigger
+
+
+def test_the_same_rule_spelled_two_ways_has_one_vocabulary():
+    # A literal the prefilter pins (申(?<![^ ].)し訳) or a fragment: the words stay the same.
+    from graders.checker.rules import rule_from_table, rule_vocabulary
+
+    plain = rule_from_table({"id": "a", "kind": "apology", "patterns": ["申し訳 (御座る|有る) ます ず"]})
+    split = rule_from_table({"id": "b", "kind": "apology", "patterns": ["申し訳 御座る ます ず", "(申し訳) 有る ます ず"]})
+    assert rule_vocabulary(plain) == rule_vocabulary(split) >= {"申し訳", "御座る", "有る"}
+
+
+def test_the_words_of_a_found_act_that_its_rule_names_are_triggers():
+    spec = SCENARIOS["outage-apology"]
+    text = "申し訳ございません、復旧いたしました、原因は誤りでした"
+    analysis = analyse(text)
+    acts = integrity.find_acts(analysis, spec)
+    said = {text[t.start : t.end] for t in analysis.tokens if t.start in integrity._said_by_the_rules(analysis, acts)}
+    assert {"申し訳", "原因"} <= said
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("申し訳ございません、復旧いたしました、原因は誤りでした", True),  # three acts, each closed, strung with 、
+        ("申し訳ございません、復旧いたしました、原因は誤りでした。", True),
+        ("ご迷惑をおかけし申し訳ございません、すでに復旧しておりまして、原因は設定の誤りでした", False),  # joined as one sentence
+        ("大変申し訳ございません。すでに復旧いたしました。原因は設定の誤りです。", False),  # three sentences
+    ],
+)
+def test_a_string_of_acts_written_with_commas(text, expected):
+    analysis = analyse(text)
+    acts = integrity.find_acts(analysis, SCENARIOS["outage-apology"])
+    assert integrity.comma_string(analysis, acts) is expected
+
+
+def test_a_terse_reply_with_the_situations_words_is_not_a_string_of_triggers():
+    spec = SCENARIOS["outage-apology"]
+    for text in (
+        "ご迷惑をおかけし申し訳ございません、すでに復旧しておりまして、原因は設定の誤りでした",
+        "大変申し訳ございません。注文画面は10時半に復旧いたしました。原因は昨夜の作業での設定の誤りでした。",
+    ):
+        assert integrity.trigger_string(analyse(text), spec) is None, text

@@ -442,6 +442,45 @@ def rule_needs(rule: Rule) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
     return tuple(found) or None
 
 
+def _literal_runs(items, runs: list[str]) -> None:
+    """Every literal run in the positive parts of a parsed pattern, in every alternative."""
+    run = ""
+    for op, av in items:
+        if op is _sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            runs.append(run)
+            run = ""
+        if op is _sre.SUBPATTERN:
+            _literal_runs(av[3], runs)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+            _literal_runs(av[2], runs)
+        elif op is _sre.BRANCH:
+            for alternative in av[1]:
+                _literal_runs(alternative, runs)
+        elif op is _sre.ASSERT and av[0] == 1:  # a lookahead's text is in the stream too
+            _literal_runs(av[1], runs)
+        elif op is getattr(_sre, "ATOMIC_GROUP", None):
+            _literal_runs(av, runs)
+        # Negative lookarounds name what must not be there; classes name no form.
+    if run:
+        runs.append(run)
+
+
+@functools.cache
+def rule_vocabulary(rule: Rule) -> frozenset[str]:
+    """The forms ``rule``'s patterns name anywhere: fragments expanded, every alternative,
+    optional parts included (not its excludes, negative lookarounds or parts of speech).
+    Read from the patterns as written, not from the prefilter's pinned form."""
+    if _sre_parse is None:
+        return frozenset()
+    runs: list[str] = []
+    for pattern in rule._expanded[0]:
+        _literal_runs(_sre_parse.parse(_any_token(pattern)), runs)
+    return frozenset(form for run in runs for form in run.split(" ") if form)
+
+
 # Normalized forms that nearly every reply holds (keigo verbs, endings, 御): poor keys.
 # Only the prefilter's speed depends on this list, never what a check finds.
 _COMMON_FORMS = frozenset(
@@ -651,4 +690,4 @@ def spans_of(rule: Rule, text: str) -> list[tuple[int, int]]:
     return found
 
 
-__all__ = ["ACT_KINDS", "POS_CLASSES", "Example", "Rule", "RuleIndex", "Stream", "builtin_rules", "expand", "fragments", "rule_from_table", "spans_of"]
+__all__ = ["ACT_KINDS", "POS_CLASSES", "Example", "Rule", "RuleIndex", "Stream", "builtin_rules", "expand", "fragments", "rule_from_table", "rule_vocabulary", "spans_of"]
