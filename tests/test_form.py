@@ -438,3 +438,22 @@ def test_a_form_that_saved_last_is_not_told_about_its_own_save(make_form, workdi
     form.flush()
     form._notice_other_save()
     assert form.notice.value == "" and SAVED_AT.search(form.status.value)
+
+
+@pytest.mark.parametrize("how", ["autosave", "check"])
+def test_a_paste_too_long_to_save_says_so_in_japanese_and_stays_in_the_box(make_form, workdir, how):
+    form = make_form()
+    form.textarea.value = "大変申し訳ございません。"
+    form.flush()
+    pasted = "大変申し訳ございません。" + "あ" * answers.MAX_SAVED_CHARS
+    form.textarea.value = pasted
+    if how == "check":
+        form.button.click()
+    form.flush()
+    status = visible(form.status.value)
+    assert "返信が長すぎます" in status and f"{answers.MAX_SAVED_CHARS:,} 文字まで" in status
+    assert "短くしてから" in status and "この欄に残っています" in status
+    assert "書き込めるか" not in status  # the folder is fine: no hint that it is not
+    assert "outai-error" in form.status.value
+    assert form.textarea.value == pasted
+    assert saved(workdir)["text"] == "大変申し訳ございません。"  # the last text that fitted is kept

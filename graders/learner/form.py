@@ -257,6 +257,10 @@ class RewriteForm(widgets.VBox):
             moved = answers.save(
                 self.answers_path, self.exercise_id, text, event, score, max_score, amend, known=self._known
             )
+        except answers.TooLongToSave as e:
+            # Not the folder's fault: say what is too long and what to do.
+            self._set_status(f"{e}。書いた返信はこの欄に残っています。", "error")
+            return
         except Exception as e:
             if not isinstance(e, OSError):
                 log.exception("saving %s failed", self.exercise_id)
