@@ -332,3 +332,18 @@ def test_a_terse_reply_with_the_situations_words_is_not_a_string_of_triggers():
         "大変申し訳ございません。注文画面は10時半に復旧いたしました。原因は昨夜の作業での設定の誤りでした。",
     ):
         assert integrity.trigger_string(analyse(text), spec) is None, text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("お詫びを申し上げます。確認漏れにより。原因は誤りでした。", 1),  # a matched phrase stopped where its match stops
+        ("申し訳ございません！手配します！設定を誤ったため！", 1),
+        ("確認漏れにより、データが消えてしまいました。", 0),  # the same phrase inside a sentence
+        ("大変申し訳ございません。設定ミスがあったためです。", 0),
+    ],
+)
+def test_an_act_cut_off_where_its_match_ends(text, expected):
+    analysis = analyse(text)
+    acts = integrity.find_acts(analysis, SCENARIOS["outage-apology"])
+    assert integrity.cut_off_acts(analysis, acts) == expected

@@ -315,6 +315,17 @@ def comma_string(analysis: Analysis, acts: list) -> bool:
     return False
 
 
+def cut_off_acts(analysis: Analysis, acts: list) -> int:
+    """Units that stop where an act the rules found stops, without closing as a sentence
+    (確認漏れにより。, 誤ったため！): a matched phrase pasted, not a sentence written."""
+    count = 0
+    for sentence in analysis.sentences:
+        words = _words(sentence)
+        if words and not is_sentence(sentence):
+            count += any(sentence.start <= a.start and words[-1].end <= a.end <= sentence.end for a in acts)
+    return count
+
+
 def trigger_string(analysis: Analysis, scenario: "Scenario") -> Finding | None:
     """Trigger phrases strung together instead of sentences about this customer's situation.
 
@@ -348,6 +359,8 @@ def trigger_string(analysis: Analysis, scenario: "Scenario") -> Finding | None:
     foreign = {t.normalized for t in words if t.normalized in _elsewhere(scenario) and not any(a.start <= t.start and t.end <= a.end for a in fitting)}
     off = len(foreign) + len(kinds - own_kinds if own_kinds else ())
     made_of_triggers = share >= TRIGGER_SHARE
+    if made_of_triggers and cut_off_acts(analysis, acts):
+        return finding
     if off < own + OFF_MARGIN and not (made_of_triggers and (off > own or (own == 0 and len(kinds) >= MIN_TRIGGER_KINDS))):
         return None
     return finding
