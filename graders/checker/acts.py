@@ -109,8 +109,9 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
 
 # A kind found inside an act of another kind is part of it: a reason given to contradict
 # the customer (床暖房を完備しておりますので、そのようなことはございません) is the denial, and
-# a reason inside an offer (…できますので、こちらをご利用ください) is the offer.
-SUBSUMED_BY = {"cause": ("denial", "alternative")}
+# a reason inside an offer (…できますので、こちらをご利用ください) is the offer; so is a
+# company action inside an offer (お困りでしたら、ホテルをご用意いたします).
+SUBSUMED_BY = {"cause": ("denial", "alternative"), "remedy": ("alternative",)}
 
 
 def _without_subsumed(acts: list[Act]) -> list[Act]:
