@@ -491,7 +491,10 @@ def _key(literal: str) -> str:
 
 
 def _set_rarity(literals: tuple[str, ...]) -> tuple:
-    """How unlikely a literal set is to be met: by its commonest key (then fewer literals)."""
+    """How unlikely a literal set is to be met: by its commonest key (then fewer literals);
+    punctuation alone (、) is met in nearly every sentence, below any word."""
+    if all(not lit.strip(" " + "".join(_PUNCTUATION)) for lit in literals):
+        return -1, -len(literals), literals
     return min(_rarity(_key(lit)) for lit in literals), -len(literals), literals
 
 
