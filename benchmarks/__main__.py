@@ -21,9 +21,8 @@ are judged on CPU time where a process's own work is what counts; cold start is 
 clock, as a user waits for it. --strict exits 1 when a target is missed.
 
 Children keep compiled bytecode as Python does by default (in a temporary
-PYTHONPYCACHEPREFIX, even where PYTHONDONTWRITEBYTECODE is set), and so the rules'
-compiled patterns (graders/checker/compiled.py, kept beside the bytecode); each runs
-once before it is timed: a user's checker does not recompile its modules at every start.
+PYTHONPYCACHEPREFIX, even where PYTHONDONTWRITEBYTECODE is set), and each runs once
+before it is timed: a user's checker does not recompile its modules at every start.
 """
 
 from __future__ import annotations
