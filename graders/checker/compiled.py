@@ -58,7 +58,7 @@ class _Store:
         self.used: set[str] = set()
 
     def save(self) -> None:
-        if not self.dirty or sys.dont_write_bytecode:  # asked not to write bytecode: nor this
+        if not self.dirty:
             return
         regex, analysed = self.regex, self.analysed
         if len(regex) + len(analysed) > _MAX_ENTRIES:
@@ -80,7 +80,7 @@ class _Store:
 
 
 @functools.cache
-def _store() -> _Store:  # one per process, saved as it ends
+def _store() -> _Store:
     store = _Store()
     atexit.register(store.save)
     return store
