@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Callable, Iterator
 
-from . import compiled
 from .analysis import OTHER_TAG, POS_TAGS, TAG_NAMES, TAG_RANGE, Sentence, analyse
 
 ACT_KINDS = (
@@ -180,6 +179,16 @@ def _pinned(pattern: str, tagged: bool = False) -> str:
     return rf"(?<![^ ])(?:{pattern}){end}"
 
 
+def _parse(pattern: str):
+    """``pattern`` as the regex parser reads it (the string itself without the parser)."""
+    return pattern if _sre_compile is None else _sre_parse.parse(pattern)
+
+
+def _compile(parsed) -> re.Pattern:
+    """What ``re.compile`` makes of a pattern, from _parse()'s reading of it."""
+    return re.compile(parsed) if isinstance(parsed, str) else _sre_compile.compile(parsed)
+
+
 @dataclass(frozen=True)
 class Example:
     text: str
@@ -208,34 +217,34 @@ class Rule:
         return any(map(uses_pos, self._expanded[0] + self._expanded[1]))
 
     @functools.cached_property
-    def _pinned(self) -> tuple[str, ...]:
-        """Each pattern pinned to token boundaries, as it is compiled."""
-        return tuple(_pinned(p, self.tagged) for p in self._expanded[0])
+    def _parsed(self) -> tuple:
+        """Each pattern, pinned, as the regex parser reads it: read once, both to compile
+        it and to find the literals it needs (see rule_needs)."""
+        return tuple(_parse(_pinned(p, self.tagged)) for p in self._expanded[0])
 
     @functools.cached_property
-    def _plain_pinned(self) -> tuple[str, ...]:
-        """What the prefilter reads (see rule_needs): for a tagged rule, each pattern with
-        its parts of speech read as any token, over the plain stream. Its literals (``ます
-        て`` across a space) are in the plain stream whenever the tagged pattern matches
-        the tagged one."""
+    def _plain_parsed(self) -> tuple:
+        """What the prefilter reads: for a tagged rule, each pattern with its parts of speech
+        read as any token, over the plain stream. Its literals (``ます て`` across a space) are
+        in the plain stream whenever the tagged pattern matches the tagged one."""
         if not self.tagged:
-            return self._pinned
-        return tuple(_pinned(_any_token(p)) for p in self._expanded[0])
+            return self._parsed
+        return tuple(_parse(_pinned(_any_token(p))) for p in self._expanded[0])
 
     @functools.cached_property
     def _compiled(self) -> tuple[re.Pattern, ...]:
-        return tuple(map(compiled.regex, self._pinned))
+        return tuple(map(_compile, self._parsed))
 
     @functools.cached_property
     def _excluded(self) -> tuple[re.Pattern, ...]:
-        return tuple(compiled.regex(_pinned(p, self.tagged)) for p in self._expanded[1])
+        return tuple(re.compile(_pinned(p, self.tagged)) for p in self._expanded[1])
 
     @functools.cached_property
     def veto(self) -> re.Pattern | None:
         """All exclude patterns as one: a single search tells whether any vetoes the sentence."""
         if len(self._excluded) <= 1:
             return self._excluded[0] if self._excluded else None
-        return compiled.regex("|".join(f"(?:{p.pattern})" for p in self._excluded))
+        return re.compile("|".join(f"(?:{p.pattern})" for p in self._excluded))
 
     @functools.cached_property
     def needs(self):
@@ -351,11 +360,12 @@ class Stream:
 # sentence only if one of its patterns has all it needs in the sentence's stream. That is
 # only a necessary condition, so the acts found are exactly those of running every rule.
 
-try:  # the parser behind re.compile; private but stable, and optional here
+try:  # the parser and compiler behind re.compile; private but stable, and optional here
+    from re import _compiler as _sre_compile
     from re import _constants as _sre
     from re import _parser as _sre_parse
 except ImportError:  # pragma: no cover (Python < 3.11 names)
-    _sre = _sre_parse = None
+    _sre = _sre_parse = _sre_compile = None
 
 _Needs = list[frozenset[str]]  # every set must have one of its literals in the stream
 _TAG_CHAR = re.compile(f"[{TAG_RANGE}]")
@@ -424,29 +434,23 @@ def _best(needs: _Needs) -> frozenset[str] | None:
     return max(needs, key=_selectivity) if needs else None
 
 
-def _pattern_needs(pinned: str) -> tuple[tuple[str, ...], ...] | None:
-    """The literal sets a pinned pattern's matches need (rarest first); None: no filter."""
-    parsed = _sre_parse.parse(pinned)
-    # The pins around the pattern are lookarounds: they need nothing.
-    if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
-        return None
-    needs = sorted(set(_needs(parsed)), key=_selectivity, reverse=True)
-    return tuple(tuple(sorted(n)) for n in needs) or None
-
-
 def rule_needs(rule: Rule) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
     """Per pattern, the literal sets its matches need (rarest first); None: no filter."""
-    if _sre is None:  # no parser to read the patterns with
+    try:
+        trees = rule._plain_parsed
+    except Exception:  # noqa: BLE001 (any parser hiccup means: no prefilter for this rule)
         return None
     found = []
-    for pinned in rule._plain_pinned:
-        try:
-            needs = compiled.analysed(pinned, _pattern_needs)
-        except Exception:  # noqa: BLE001 (any parser hiccup means: no prefilter for this rule)
+    for parsed in trees:
+        if isinstance(parsed, str):  # no parser to read it with
             return None
-        if needs is None:
+        # The pins around the pattern are lookarounds: they need nothing.
+        if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
             return None
-        found.append(needs)
+        needs = sorted(set(_needs(parsed)), key=_selectivity, reverse=True)
+        if not needs:
+            return None
+        found.append(tuple(tuple(sorted(n)) for n in needs))
     return tuple(found) or None
 
 
