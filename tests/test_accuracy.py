@@ -54,17 +54,19 @@ def test_each_split_has_replies():
 # ---------------------------------------------------------------- floors
 
 # kind -> (recall floor, precision floor); criterion -> agreement floor.
+# Set on the 630 dev replies (w1-w5; w4 and w5 joined in issue 8's second round and were
+# measured before any rule was tuned on them), about two points below what was measured.
 DEV_ACTS = {
-    "apology": (0.95, 0.92),
-    "explanation": (0.86, 0.91),
-    "remedy": (0.87, 0.84),
+    "apology": (0.95, 0.94),
+    "explanation": (0.89, 0.89),
+    "remedy": (0.85, 0.89),
     "reason_question": (0.96, 0.97),
-    "alternative": (0.94, 0.95),
-    "denial": (0.92, 0.96),
+    "alternative": (0.95, 0.95),
+    "denial": (0.91, 0.94),
 }
 DEV_CRITERIA = {
-    "apology_before_explanation": 0.94,
-    "remedy_before_cause": 0.94,
+    "apology_before_explanation": 0.93,
+    "remedy_before_cause": 0.96,
     "asks_reason": 0.97,
     "proposes_alternative": 0.96,
     "no_denial": 0.97,

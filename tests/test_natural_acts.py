@@ -64,6 +64,55 @@ def test_the_issues_cases_are_judged_as_described(text, criterion, expected):
     assert _passed(text)[criterion] is expected, check(text)
 
 
+# Constructions rather than phrases (round two): each line is a construction the rules name in
+# general terms, in wording the rules' own examples do not use; the near misses stay clear.
+CONSTRUCTIONS = [
+    # dismissal: their complaint is normal, small or their own over-reaction
+    ("雨の日に少し濡れてしまうのは普通のことです。", "no_denial", False),
+    ("それは少し神経質になりすぎではないでしょうか。", "no_denial", False),
+    ("その程度のへこみでしたら使用上は問題ございません。", "no_denial", False),
+    # "we told you": reminders, tag questions, のに, an asked negative
+    ("以前にもメールでご案内させていただいております。", "no_denial", False),
+    ("ご契約の際に、確かに申し上げましたよね。", "no_denial", False),
+    ("パンフレットに載っていたのに、お読みにならなかったんですか。", "no_denial", False),
+    ("注意事項はお伝えしてますけど。", "no_denial", False),
+    # the customer as the agent of a fault or of lateness
+    ("ご登録のメールアドレスが間違っていたようです。", "no_denial", False),
+    ("お客様がご自分で設定を変えられたのが原因です。", "no_denial", False),
+    ("もっと早くおっしゃっていただければ間に合ったのですが。", "no_denial", False),
+    ("お振り込みが遅れたため、ご予約は取り消しとなりました。", "no_denial", False),
+    # corrections of what they claim
+    ("そのようなお約束をした記録はございません。", "no_denial", False),
+    ("こちらに責任があるとは考えておりません。", "no_denial", False),
+    # near misses: our own mistake, empathy, reassurance, a polite request, an option
+    ("弊社の登録に誤りがございました。申し訳ございません。", "no_denial", True),
+    ("ご不満に思われるのも当然のことと存じます。", "no_denial", True),
+    ("早めにご連絡いただければ、すぐにご用意できます。", "no_denial", True),
+    ("もう少しだけお時間をいただければと思います。", "no_denial", True),
+    ("ご自身でも設定を変更していただけます。", "no_denial", True),
+    # alternatives in other wordings
+    ("中古品でもかまわなければ、半額ほどでご用意できます。", "proposes_alternative", True),
+    ("平日の夜でしたら承れますが、いかがなさいますか。", "proposes_alternative", True),
+    ("それまでの間は、隣の会議室をお使いいただいて構いません。", "proposes_alternative", True),
+    ("郵送でのお手続きもご検討ください。", "proposes_alternative", True),
+    # the remedy of the problem itself under a condition is no alternative
+    ("症状が続くようでしたら、無償で修理いたします。", "proposes_alternative", False),
+    ("商品をご返送いただければ、全額ご返金いたします。", "proposes_alternative", False),
+    # reason questions, and questions that are not about the customer's reason or situation
+    ("お引っ越しはいつ頃のご予定ですか。", "asks_reason", True),
+    ("どのくらいの人数でお使いでしょうか、お部屋の広さが変わりますので", "asks_reason", True),
+    ("明日の午前と午後、どちらがご都合よろしいでしょうか。", "asks_reason", False),
+    ("会員カードはお持ちでしょうか。", "asks_reason", False),
+    ("えっ、解約されるんですか。", "asks_reason", False),
+    ("ご注文内容にお間違いはございませんか。", "asks_reason", False),
+]
+
+
+@pytest.mark.parametrize("text,criterion,expected", CONSTRUCTIONS)
+def test_constructions_are_read_in_other_wordings(text, criterion, expected):
+    assert _passed(text)[criterion] is expected, check(text)
+
+
 def test_store_pickup_today_is_an_alternative_even_if_also_a_remedy():
     acts = [a for a in check("代わりに、店頭でのお受け取りでしたら本日中にご用意できます。").acts if a.kind == "alternative"]
     assert acts and "本日中にご用意できます" in acts[0].text

@@ -104,16 +104,19 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
             continue
         kept.append(act)
         last_end[key] = act.end
-    return _without_subsumed(kept)
+    return _without_subsumed(kept, company)
 
 
 # A kind found inside an act of another kind is part of it: a reason given to contradict
 # the customer (床暖房を完備しておりますので、そのようなことはございません) is the denial, and
-# a reason inside an offer (…できますので、こちらをご利用ください) is the offer.
-SUBSUMED_BY = {"cause": ("denial", "alternative")}
+# a reason inside an offer (…できますので、こちらをご利用ください) is the offer; so is a
+# company action inside a generic offer (お困りでしたら、ホテルをご用意いたします). A
+# scenario's allowed alternative may be the remedy itself (先に納品いたします): it keeps it.
+SUBSUMED_BY = {"cause": ("denial", "alternative"), "remedy": ("alternative",)}
+ONLY_BY_GENERIC = frozenset({"remedy"})
 
 
-def _without_subsumed(acts: list[Act]) -> list[Act]:
+def _without_subsumed(acts: list[Act], company: frozenset[str] = frozenset()) -> list[Act]:
     covers = {kind: [a for a in acts if a.kind == kind] for kinds in SUBSUMED_BY.values() for kind in kinds}
     if not any(covers.values()):
         return acts
@@ -121,5 +124,9 @@ def _without_subsumed(acts: list[Act]) -> list[Act]:
         a
         for a in acts
         if a.kind not in SUBSUMED_BY
-        or not any(c.start < a.end and a.start < c.end for kind in SUBSUMED_BY[a.kind] for c in covers[kind])
+        or not any(
+            c.start < a.end and a.start < c.end and not (a.kind in ONLY_BY_GENERIC and c.rule in company)
+            for kind in SUBSUMED_BY[a.kind]
+            for c in covers[kind]
+        )
     ]

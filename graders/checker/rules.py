@@ -240,6 +240,13 @@ class Rule:
         return tuple(re.compile(_pinned(p, self.tagged)) for p in self._expanded[1])
 
     @functools.cached_property
+    def veto(self) -> re.Pattern | None:
+        """All exclude patterns as one: a single search tells whether any vetoes the sentence."""
+        if len(self._excluded) <= 1:
+            return self._excluded[0] if self._excluded else None
+        return re.compile("|".join(f"(?:{p.pattern})" for p in self._excluded))
+
+    @functools.cached_property
     def needs(self):
         """Literals its matches need (see rule_needs); parsed once per rule, not per scenario."""
         return rule_needs(self)
@@ -276,7 +283,7 @@ def _spans(rule: Rule, patterns, stream: "Stream") -> list[tuple[int, int]]:
     text = stream.tagged if rule.tagged else stream.text
     found = [m.span() for pattern in patterns for m in pattern.finditer(text)]
     # The veto is looked for only when there is something to veto: most sentences have not.
-    if not found or (rule._excluded and any(p.search(text) for p in rule._excluded)):
+    if not found or (rule.veto is not None and rule.veto.search(text)):
         return []
     return [stream.span(start, end, rule.tagged) for start, end in found if end > start]
 
@@ -408,14 +415,19 @@ def _needs(items) -> _Needs:
     return [n for n in needs if all(lit.strip() and not _TAG_CHAR.search(lit) for lit in n)]
 
 
+# Punctuation is in nearly every sentence: it counts as neither length nor kanji.
+_PUNCTUATION = frozenset("、。，．,.!?！？「」『』（）()・…〜~ー")
+
+
+def _word_score(word: str) -> int:
+    """Length plus 3 for kanji or katakana, both without punctuation."""
+    word = "".join(c for c in word if c not in _PUNCTUATION)
+    return len(word) + (3 if any(not ("\u3040" <= c <= "\u309f") and c != " " for c in word) else 0)
+
+
 def _selectivity(literals: frozenset[str]) -> int:
     """Higher for rarer literals: longer ones, and ones with kanji or katakana."""
-
-    def score(lit: str) -> int:
-        word = lit.strip()
-        return len(word) + (3 if any(not ("\u3040" <= c <= "\u309f") for c in word) else 0)
-
-    return min(score(lit) for lit in literals)
+    return min(_word_score(lit.strip()) for lit in literals)
 
 
 def _best(needs: _Needs) -> frozenset[str] | None:
@@ -459,10 +471,10 @@ def _rarity(piece: str) -> int:
     common; a whole form (EXACT) is rarer than the same text inside any form."""
     if piece.startswith(EXACT):  # a kanji or katakana word is often part of a longer form
         word = piece[1:]
-        return _rarity(word) + (2 if word not in _COMMON_FORMS and any(not ("\u3040" <= c <= "\u309f") for c in word) else 0)
+        return _rarity(word) + (2 if word not in _COMMON_FORMS and any(not ("\u3040" <= c <= "\u309f") and c not in _PUNCTUATION for c in word) else 0)
     if piece in _COMMON_FORMS:
         return 0
-    return len(piece) + (3 if any(not ("\u3040" <= c <= "\u309f") for c in piece) else 0)
+    return _word_score(piece)
 
 
 @functools.cache
@@ -479,7 +491,10 @@ def _key(literal: str) -> str:
 
 
 def _set_rarity(literals: tuple[str, ...]) -> tuple:
-    """How unlikely a literal set is to be met: by its commonest key (then fewer literals)."""
+    """How unlikely a literal set is to be met: by its commonest key (then fewer literals);
+    punctuation alone (、) is met in nearly every sentence, below any word."""
+    if all(not lit.strip(" " + "".join(_PUNCTUATION)) for lit in literals):
+        return -1, -len(literals), literals
     return min(_rarity(_key(lit)) for lit in literals), -len(literals), literals
 
 
@@ -601,7 +616,7 @@ class RuleIndex:
             text = stream.tagged if tagged else stream.text
             spans = [m.span() for m in pattern.finditer(text)]
             # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
-            if spans and not (rule._excluded and any(p.search(text) for p in rule._excluded)):
+            if spans and not (rule.veto is not None and rule.veto.search(text)):
                 found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
         return found
 
