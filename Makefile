@@ -48,8 +48,9 @@ lab: install
 browser:
 	bash scripts/ensure-chromium.sh
 
+# .venv/bin first on PATH, as in an activated virtualenv: nbgrader runs `alembic` by name.
 test: install browser hub-install
-	$(BIN)/python -m pytest
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 	bash scripts/run-nbval.sh
 
 # The checker (throughput vs bare Sudachi, latency, cold start, memory), then cohort

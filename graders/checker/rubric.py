@@ -184,18 +184,26 @@ def within_rules(ctx: Context) -> Verdict:
     return Verdict(False, f"{_quote(promises[0])}は会社のルールでは約束できないこと{what}です。守れない約束はせず、ルールの中でできる代わりの方法を提案しましょう。", _span(*promises))
 
 
+def _none_of(ctx: Context, kind: str, clear: str, found: str) -> Verdict:
+    """Passes when the reply holds no act of ``kind``; else quotes the first ({quote} in ``found``)."""
+    acts = ctx.of(kind)
+    if not acts:
+        return Verdict(True, clear)
+    return Verdict(False, found.format(quote=_quote(acts[0])), _span(*acts))
+
+
 def no_denial(ctx: Context) -> Verdict:
-    denials = ctx.of("denial")
-    if not denials:
-        return Verdict(True, "お客様の言葉を否定していません。")
-    return Verdict(False, f"{_quote(denials[0])}はお客様の考えを否定しています。まず「承知いたしました」と受け止め、そのうえで理由を伺いましょう。", _span(*denials))
+    return _none_of(
+        ctx, "denial", "お客様の言葉を否定していません。",
+        "{quote}はお客様の考えを否定しています。まず「承知いたしました」と受け止め、そのうえで理由を伺いましょう。",
+    )
 
 
 def no_pressure(ctx: Context) -> Verdict:
-    pushes = ctx.of("pressure")
-    if not pushes:
-        return Verdict(True, "お客様に決断を迫る言い方はしていません。")
-    return Verdict(False, f"{_quote(pushes[0])}はお客様に決断を迫っています。今は必要ないというお客様の判断を尊重し、今後の関心や課題を伺う形にしましょう。", _span(*pushes))
+    return _none_of(
+        ctx, "pressure", "お客様に決断を迫る言い方はしていません。",
+        "{quote}はお客様に決断を迫っています。今は必要ないというお客様の判断を尊重し、今後の関心や課題を伺う形にしましょう。",
+    )
 
 
 def thanks(ctx: Context) -> Verdict:
@@ -206,10 +214,10 @@ def thanks(ctx: Context) -> Verdict:
 
 
 def no_excuse(ctx: Context) -> Verdict:
-    excuses = ctx.of("excuse")
-    if not excuses:
-        return Verdict(True, "こちらの都合による言い訳はしていません。")
-    return Verdict(False, f"{_quote(excuses[0])}はこちらの都合による言い訳です。お客様には関係のないことなので削り、これから何をするかを伝えましょう。", _span(*excuses))
+    return _none_of(
+        ctx, "excuse", "こちらの都合による言い訳はしていません。",
+        "{quote}はこちらの都合による言い訳です。お客様には関係のないことなので削り、これから何をするかを伝えましょう。",
+    )
 
 
 def _looks_ahead(act: Act) -> bool:

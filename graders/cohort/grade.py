@@ -243,16 +243,19 @@ def grade_exercise(sub: Submission, exercise: Exercise, text: str, status: str, 
         report = check(text, exercise.scenario)
     except InputError as e:
         return _zero_rows(sub, exercise, "invalid_answer", str(e))
-    student = display_name(sub.student)
-    rows = [
-        Row(student, sub.assignment, exercise.id, c.id, c.passed, c.points, c.max_points, c.message, status, source)
-        for c in report.criteria
-    ]
     reference = references.reference_for(course_of(sub), exercise.scenario)
-    findings = inspect_outside(text, get_scenario(exercise.scenario), reference)
+    findings = [f.message for f in inspect_outside(text, get_scenario(exercise.scenario), reference)]
+    return _graded_rows(sub, exercise.id, report.criteria, findings, "お客様にそのまま送れる、自分の言葉で書かれた返信です。", status, source)
+
+
+def _graded_rows(sub: Submission, exercise_id: str, results, findings: list[str], genuine_ok: str, status: str, source: str) -> list[Row]:
+    """One row per graded criterion (anything with id, passed, points, max_points, message),
+    then the genuine-reply row: full points without findings, else 0 and the findings."""
+    student = display_name(sub.student)
+    rows = [Row(student, sub.assignment, exercise_id, r.id, r.passed, r.points, r.max_points, r.message, status, source) for r in results]
     points = genuine_points()
-    message = " ".join(f.message for f in findings) or "お客様にそのまま送れる、自分の言葉で書かれた返信です。"
-    rows.append(Row(student, sub.assignment, exercise.id, GENUINE, not findings, 0 if findings else points, points, message, status, source))
+    message = " ".join(findings) or genuine_ok
+    rows.append(Row(student, sub.assignment, exercise_id, GENUINE, not findings, 0 if findings else points, points, message, status, source))
     return rows
 
 
@@ -265,17 +268,9 @@ def grade_conversation(sub: Submission, exercise: ConversationExercise, turns: l
         played = conversations.replay(exercise, turns)
     except InputError as e:
         return _zero_rows(sub, exercise, "invalid_answer", str(e))
-    student = display_name(sub.student)
-    rows = [
-        Row(student, sub.assignment, exercise.id, r.id, r.passed, r.points, r.max_points, r.message, status, source)
-        for r in played.results
-    ]
     scenario = played.conversation.dialogue.scenario
     findings = [f"{i} 回目: {f.message}" for i, t in enumerate(played.conversation.turns, 1) for f in inspect_for(t.text, scenario)]
-    points = genuine_points()
-    message = " ".join(findings) or "どの返事も、お客様にそのまま言える、自分の言葉で書かれています。"
-    rows.append(Row(student, sub.assignment, exercise.id, GENUINE, not findings, 0 if findings else points, points, message, status, source))
-    return rows
+    return _graded_rows(sub, exercise.id, played.results, findings, "どの返事も、お客様にそのまま言える、自分の言葉で書かれています。", status, source)
 
 
 def _grade_conversations(sub: Submission, saved: answers.Saved) -> list[Row]:

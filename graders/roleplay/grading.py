@@ -74,20 +74,22 @@ def reason_before_proposal(c: Conversation) -> Verdict:
     )
 
 
+def _in_no_turn(c: Conversation, kind: str, clear: str, found: str) -> Verdict:
+    """Passes when no turn holds an act of ``kind``; else names the first ({turn}, {text})."""
+    turns = _turns_with(c, kind)
+    if not turns:
+        return True, clear, ()
+    return False, found.format(turn=turns[0], text=_first(c, kind)[1].text), turns
+
+
 def within_rules(c: Conversation) -> Verdict:
-    broken = _turns_with(c, "forbidden_promise")
-    if broken:
-        act = _first(c, "forbidden_promise")[1]
-        return False, f"{broken[0]} 回目の返事で、会社のルールにない約束（「{act.text}」）をしています。", broken
-    return True, "会社のルールにない約束は一度もしていません。", ()
+    return _in_no_turn(c, "forbidden_promise", "会社のルールにない約束は一度もしていません。",
+                       "{turn} 回目の返事で、会社のルールにない約束（「{text}」）をしています。")
 
 
 def no_denial(c: Conversation) -> Verdict:
-    denied = _turns_with(c, "denial")
-    if denied:
-        act = _first(c, "denial")[1]
-        return False, f"{denied[0]} 回目の返事で、お客様の言葉を否定しています（「{act.text}」）。まず受け止めましょう。", denied
-    return True, "お客様の言葉を一度も否定していません。", ()
+    return _in_no_turn(c, "denial", "お客様の言葉を一度も否定していません。",
+                       "{turn} 回目の返事で、お客様の言葉を否定しています（「{text}」）。まず受け止めましょう。")
 
 
 def apology_before_explanation(c: Conversation) -> Verdict:

@@ -20,11 +20,13 @@ from graders.cohort.grade import Submission, grade_exercise
 STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \w+")  # nbgrader's timestamps in `nbgrader list`
 
 
-def expected_grades(text: str | None) -> dict[str, float]:
-    """Per grade cell (q1-<criterion>), the re-grade of the text a learner handed in last."""
+def expected_grades(course: Path, learner: str, text: str | None) -> dict[str, float]:
+    """Per grade cell (q1-<criterion>), the re-grade of the text a learner handed in last
+    (with the course's reference replies, as `python -m graders autograde` records it)."""
     if text is None:
         return {}
-    rows = grade_exercise(Submission("-", ASSIGNMENT, "-"), all_exercises()[EXERCISE], text, "graded", "")
+    folder = course / "submitted" / learner / ASSIGNMENT
+    rows = grade_exercise(Submission(learner, ASSIGNMENT, str(folder)), all_exercises()[EXERCISE], text, "graded", "")
     return {f"q1-{row.criterion}": float(row.points) for row in rows}
 
 
@@ -45,7 +47,7 @@ def read_csv(path: Path) -> list[dict]:
 
 @pytest.mark.parametrize("learner", SUBMITTERS)
 def test_autograde_scores_what_each_learner_handed_in_last(class_round, learner):
-    assert recorded_grades(class_round.course, learner) == expected_grades(REPLIES[learner])
+    assert recorded_grades(class_round.course, learner) == expected_grades(class_round.course, learner, REPLIES[learner])
 
 
 def test_the_learners_are_told_apart(class_round):
@@ -69,7 +71,7 @@ def test_the_exchange_kept_both_submissions_and_collect_took_the_later(class_rou
     assert history == [FIRST_TRY, REPLIES[ROLES["twice"]]]
     stamps = sorted(parse_time(STAMP.search(line).group()) for line in inbound)
     assert parse_time((collected / "timestamp.txt").read_text().strip()) == stamps[-1]
-    assert sum(expected_grades(FIRST_TRY).values()) < sum(recorded_grades(class_round.course, ROLES["twice"]).values())
+    assert sum(expected_grades(class_round.course, ROLES["twice"], FIRST_TRY).values()) < sum(recorded_grades(class_round.course, ROLES["twice"]).values())
 
 
 def test_nbgrader_records_who_was_late_and_who_never_submitted(class_round):
