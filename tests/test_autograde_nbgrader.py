@@ -29,6 +29,7 @@ from graders.assignments.release import nbgrader_env
 from graders.cohort.grade import Submission, grade_submission
 
 from test_nbgrader_cycle import ASSIGNMENT, GOOD_REPLY, NOTEBOOK, ROOT, SCENARIO, nbgrader, release_and_submit, type_into_answer_cell
+from course_source import new_course
 
 pytestmark = pytest.mark.nbgrader
 
@@ -73,10 +74,7 @@ def autograde(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    course = tmp_path_factory.mktemp("course")
-    (course / "solutions").mkdir()
-    shutil.copy2(ROOT / "nbgrader_config.py", course)
-    shutil.copytree(ROOT / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT)
+    course = new_course(tmp_path_factory, ASSIGNMENT)
     shutil.copy2(ROOT / references.FILENAME, course / references.FILENAME)
     release_and_submit(course, LEARNERS, SAVED)
     (course / "submitted" / "typed" / ASSIGNMENT / "answers.json").mkdir()

@@ -37,6 +37,8 @@ from graders.checker.scenarios import get_scenario
 
 pytestmark = pytest.mark.nbgrader
 
+from course_source import new_course
+
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "01-apology-order"
 EXERCISE = f"{ASSIGNMENT}.q1"
@@ -106,10 +108,7 @@ def release_and_submit(course: Path, learners: list[str], saved: dict[str, str])
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """Run the whole cycle once; return the course folder (and print the wall time)."""
-    course = tmp_path_factory.mktemp("course")
-    shutil.copy2(ROOT / "nbgrader_config.py", course)
-    shutil.copytree(ROOT / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT,
-                    ignore=shutil.ignore_patterns("answers.json*", ".ipynb_checkpoints"))
+    course = new_course(tmp_path_factory, ASSIGNMENT)
     # An instructor tried the form in solutions/: it must reach no release and no learner.
     answers.save(course / "solutions" / ASSIGNMENT / "answers.json", EXERCISE, SCENARIO.bad_reply)
     started = time.perf_counter()

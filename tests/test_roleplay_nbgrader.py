@@ -26,6 +26,8 @@ from graders.roleplay.grading import grade
 
 pytestmark = pytest.mark.nbgrader
 
+from course_source import new_course
+
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "07-roleplay"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
@@ -52,10 +54,7 @@ def nbgrader(course: Path, *args: str) -> None:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    course = tmp_path_factory.mktemp("course")
-    shutil.copy2(ROOT / "nbgrader_config.py", course)
-    shutil.copytree(ROOT / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT,
-                    ignore=shutil.ignore_patterns("answers.json*", ".ipynb_checkpoints"))
+    course = new_course(tmp_path_factory, ASSIGNMENT)
     done = subprocess.run([sys.executable, "-m", "graders.assignments.release", "--gradebook"], cwd=course,
                           env=nbgrader_env(), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

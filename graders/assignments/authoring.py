@@ -1,6 +1,6 @@
 """Write the nbgrader source notebooks, solutions/<assignment>/<assignment>.ipynb, from data.
 
-The registry (graders/exercises.toml) and the scenarios (graders/scenarios/*.toml) hold
+The registry (graders/learner/exercises.toml) and the scenarios (graders/checker/scenarios/*.toml) hold
 everything an exercise notebook says, so every notebook has the same shape and a change
 to a scenario reaches its notebook by re-running this module:
 
@@ -370,12 +370,12 @@ def write(assignment_id: str, root: str | Path | None = None) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m graders.assignments.authoring", description=__doc__.splitlines()[0])
-    parser.add_argument("assignments", nargs="*", help="assignment ids (default: all in graders/exercises.toml)")
+    parser.add_argument("assignments", nargs="*", help="assignment ids (default: all in graders/learner/exercises.toml)")
     args = parser.parse_args(argv)
     try:
         for assignment_id in args.assignments or list(all_assignments()):
             if assignment_id not in all_assignments():
-                raise InputError(f"課題のまとまり「{assignment_id}」は graders/exercises.toml にありません。")
+                raise InputError(f"課題のまとまり「{assignment_id}」は graders/learner/exercises.toml にありません。")
             print(write(assignment_id).relative_to(course_root()))
     except InputError as e:
         print(f"authoring: {e}", file=sys.stderr)

@@ -97,7 +97,7 @@ def assert_criterion(exercise_id: str, criterion_id: str, fallback: str = "") ->
         result = report.criterion(criterion_id)
     except KeyError:
         raise InputError(
-            f"シナリオ「{report.scenario}」には観点「{criterion_id}」がありません。graders/scenarios/ を確認してください。"
+            f"シナリオ「{report.scenario}」には観点「{criterion_id}」がありません。graders/checker/scenarios/ を確認してください。"
         ) from None
     line = f"{result.title}（{result.max_points}点）: {result.message}"
     if not result.passed:

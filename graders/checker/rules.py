@@ -682,7 +682,7 @@ def rule_from_table(table: dict, kind: str | None = None, prefix: str = "") -> R
 
 @functools.cache
 def builtin_rules() -> tuple[Rule, ...]:
-    """Every rule in graders/rules/*.toml, in file then table order."""
+    """Every rule in graders/checker/rules/*.toml, in file then table order."""
     rules: list[Rule] = []
     folder = resources.files(__package__) / "rules"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):

@@ -1,4 +1,4 @@
-"""Scenarios as data: graders/scenarios/*.toml, one file per scenario id.
+"""Scenarios as data: graders/checker/scenarios/*.toml, one file per scenario id.
 
 A scenario holds the situation, what the customer said, the bad reply to rewrite, a model
 answer (public: the lessons show it), the company rules (forbidden promises and allowed

@@ -5,7 +5,7 @@
 DIR gets nbgrader_config.py, solutions/ and exercises/ of the course, and for each learner
 submitted/<student>/<assignment>/ with the release notebook, nbgrader's timestamp.txt and an
 answers.json holding an attempt history over several days. Replies are built from varied
-fragments (graders/cohort_fragments.toml, plus each scenario's company-rule examples and
+fragments (graders/cohort/fragments.toml, plus each scenario's company-rule examples and
 model answer): strong learners apologise first, ask the reason and offer an alternative;
 weak ones explain first, refuse flatly, deny the customer or promise what the rules
 forbid. A few learners copy another's answer, and a few files are broken the ways real

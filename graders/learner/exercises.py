@@ -1,4 +1,4 @@
-"""The exercise registry (graders/exercises.toml): exercise id -> assignment and scenario.
+"""The exercise registry (graders/learner/exercises.toml): exercise id -> assignment and scenario.
 
 It also holds what the nbgrader notebooks say around each exercise (the assignment's
 title and introduction, the exercise's task) so that graders/authoring.py can write
@@ -107,14 +107,14 @@ def get_exercise(exercise_id: str) -> Exercise:
     try:
         return all_exercises()[exercise_id]
     except KeyError:
-        raise InputError(f"課題「{exercise_id}」は登録されていません。graders/exercises.toml を確認してください。") from None
+        raise InputError(f"課題「{exercise_id}」は登録されていません。graders/learner/exercises.toml を確認してください。") from None
 
 
 def get_assignment(assignment_id: str) -> Assignment:
     try:
         return all_assignments()[assignment_id]
     except KeyError:
-        raise InputError(f"課題のまとまり「{assignment_id}」は登録されていません。graders/exercises.toml を確認してください。") from None
+        raise InputError(f"課題のまとまり「{assignment_id}」は登録されていません。graders/learner/exercises.toml を確認してください。") from None
 
 
 def for_assignment(assignment: str) -> list[Exercise]:
