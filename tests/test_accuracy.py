@@ -56,17 +56,19 @@ def test_each_split_has_replies():
 # kind -> (recall floor, precision floor); criterion -> agreement floor.
 # Set on the 630 dev replies (w1-w5; w4 and w5 joined in issue 8's second round and were
 # measured before any rule was tuned on them), about two points below what was measured.
+# Explanation, remedy and their two criteria raised in issue 8's third round (measured 92.7/94.3,
+# 91.0/95.2, 97.3%, 98.9%).
 DEV_ACTS = {
     "apology": (0.95, 0.94),
-    "explanation": (0.89, 0.89),
-    "remedy": (0.85, 0.89),
+    "explanation": (0.90, 0.92),
+    "remedy": (0.89, 0.93),
     "reason_question": (0.96, 0.97),
     "alternative": (0.95, 0.95),
     "denial": (0.91, 0.94),
 }
 DEV_CRITERIA = {
-    "apology_before_explanation": 0.93,
-    "remedy_before_cause": 0.96,
+    "apology_before_explanation": 0.95,
+    "remedy_before_cause": 0.97,
     "asks_reason": 0.97,
     "proposes_alternative": 0.96,
     "no_denial": 0.97,
@@ -108,6 +110,26 @@ def dev():
     return score(_by_writers(load_realistic(REALISTIC / "dev"), ROUND_TWO_WRITERS))
 
 
+# Writers who joined in issue 8's third round (incident notices and apology mails; etiquette OK/NG
+# and sales talk; review replies and chat). Floors for the kinds tuned on them so far (explanation,
+# remedy and their criteria), about two points below what was measured after tuning: held out
+# before it, they measured explanation 71.0/73.0 and remedy 71.3/74.2.
+ROUND_THREE_WRITERS = ("w6", "w7", "w8")
+ROUND_THREE_ACTS = {
+    "explanation": (0.81, 0.82),
+    "remedy": (0.77, 0.83),
+}
+ROUND_THREE_CRITERIA = {
+    "apology_before_explanation": 0.92,
+    "remedy_before_cause": 0.96,
+}
+
+
+@pytest.fixture(scope="module")
+def round_three():
+    return score(_by_writers(load_realistic(REALISTIC / "dev"), ROUND_THREE_WRITERS))
+
+
 @pytest.fixture(scope="module")
 def blind():
     return score(_by_writers(load_realistic(REALISTIC / "blind"), ("w1", "w2", "w3")))
@@ -129,6 +151,10 @@ def _check_floors(result, acts, criteria):
 
 def test_dev_accuracy_floors(dev):
     _check_floors(dev, DEV_ACTS, DEV_CRITERIA)
+
+
+def test_round_three_accuracy_floors(round_three):
+    _check_floors(round_three, ROUND_THREE_ACTS, ROUND_THREE_CRITERIA)
 
 
 def test_blind_accuracy_floors(blind):
