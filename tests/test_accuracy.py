@@ -123,7 +123,7 @@ ROUND_THREE_CRITERIA = {
 
 @pytest.fixture(scope="module")
 def round_three():
-    return score(_by_writers(load_realistic(REALISTIC / "dev"), ROUND_THREE_WRITERS))
+    return score(of_writers(load_realistic(REALISTIC / "dev"), ROUND_THREE_WRITERS))
 
 
 @pytest.fixture(scope="module")
