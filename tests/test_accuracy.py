@@ -56,11 +56,11 @@ def test_each_split_has_replies():
 # kind -> (recall floor, precision floor); criterion -> agreement floor.
 # Set on the 630 dev replies (w1-w5; w4 and w5 joined in issue 8's second round and were
 # measured before any rule was tuned on them), about two points below what was measured.
-# Explanation, remedy and their two criteria raised in issue 8's third round (measured 92.7/94.3,
-# 91.0/95.2, 97.3%, 98.9%).
+# Explanation, remedy and their two criteria raised in issue 8's third round (measured 92.7/95.3,
+# 91.0/95.8, 97.9%, 99.0%).
 DEV_ACTS = {
     "apology": (0.95, 0.94),
-    "explanation": (0.90, 0.92),
+    "explanation": (0.90, 0.93),
     "remedy": (0.89, 0.93),
     "reason_question": (0.96, 0.97),
     "alternative": (0.95, 0.95),
@@ -112,11 +112,11 @@ def dev():
 # before it, they measured explanation 71.0/73.0 and remedy 71.3/74.2.
 ROUND_THREE_WRITERS = ("w6", "w7", "w8")
 ROUND_THREE_ACTS = {
-    "explanation": (0.81, 0.82),
-    "remedy": (0.77, 0.83),
+    "explanation": (0.81, 0.85),
+    "remedy": (0.77, 0.84),
 }
 ROUND_THREE_CRITERIA = {
-    "apology_before_explanation": 0.92,
+    "apology_before_explanation": 0.93,
     "remedy_before_cause": 0.96,
 }
 
@@ -124,6 +124,25 @@ ROUND_THREE_CRITERIA = {
 @pytest.fixture(scope="module")
 def round_three():
     return score(of_writers(load_realistic(REALISTIC / "dev"), ROUND_THREE_WRITERS))
+
+
+# Writers who joined after them (front-line service, B2B and technical work, mail order and
+# hospitality, notices and review replies). Held out until tuned on, they measured explanation
+# 73.7/77.2 and remedy 68.4/78.3; floors about two points below what was measured after.
+ROUND_FOUR_WRITERS = ("w9", "w10", "w11", "w12")
+ROUND_FOUR_ACTS = {
+    "explanation": (0.76, 0.81),
+    "remedy": (0.70, 0.82),
+}
+ROUND_FOUR_CRITERIA = {
+    "apology_before_explanation": 0.87,
+    "remedy_before_cause": 0.94,
+}
+
+
+@pytest.fixture(scope="module")
+def round_four():
+    return score(of_writers(load_realistic(REALISTIC / "dev"), ROUND_FOUR_WRITERS))
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +170,10 @@ def test_dev_accuracy_floors(dev):
 
 def test_round_three_accuracy_floors(round_three):
     _check_floors(round_three, ROUND_THREE_ACTS, ROUND_THREE_CRITERIA)
+
+
+def test_round_four_accuracy_floors(round_four):
+    _check_floors(round_four, ROUND_FOUR_ACTS, ROUND_FOUR_CRITERIA)
 
 
 def test_blind_accuracy_floors(blind):
