@@ -106,43 +106,23 @@ def dev():
     return score(of_writers(load_realistic(REALISTIC / "dev"), ROUND_TWO_WRITERS))
 
 
-# Writers who joined in issue 8's third round (incident notices and apology mails; etiquette OK/NG
-# and sales talk; review replies and chat). Floors for the kinds tuned on them so far (explanation,
-# remedy and their criteria), about two points below what was measured after tuning: held out
-# before it, they measured explanation 71.0/73.0 and remedy 71.3/74.2.
-ROUND_THREE_WRITERS = ("w6", "w7", "w8")
-ROUND_THREE_ACTS = {
-    "explanation": (0.81, 0.85),
-    "remedy": (0.77, 0.84),
+# Writers who joined later, each group with floors of its own for the kinds tuned on it so far
+# (explanation, remedy and their criteria), about two points below what was measured after tuning.
+# w6-w8 (incident notices and apology mails; etiquette OK/NG and sales talk; review replies and
+# chat), held out before tuning: explanation 71.0/73.0, remedy 71.3/74.2. w9-w12 (front-line
+# service, B2B and technical work, mail order and hospitality, notices and review replies), held
+# out before tuning: explanation 73.7/77.2, remedy 68.4/78.3.
+# writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
+LATER_WRITERS = {
+    ("w6", "w7", "w8"): (
+        {"explanation": (0.81, 0.85), "remedy": (0.77, 0.84)},
+        {"apology_before_explanation": 0.93, "remedy_before_cause": 0.96},
+    ),
+    ("w9", "w10", "w11", "w12"): (
+        {"explanation": (0.76, 0.81), "remedy": (0.70, 0.82)},
+        {"apology_before_explanation": 0.87, "remedy_before_cause": 0.94},
+    ),
 }
-ROUND_THREE_CRITERIA = {
-    "apology_before_explanation": 0.93,
-    "remedy_before_cause": 0.96,
-}
-
-
-@pytest.fixture(scope="module")
-def round_three():
-    return score(of_writers(load_realistic(REALISTIC / "dev"), ROUND_THREE_WRITERS))
-
-
-# Writers who joined after them (front-line service, B2B and technical work, mail order and
-# hospitality, notices and review replies). Held out until tuned on, they measured explanation
-# 73.7/77.2 and remedy 68.4/78.3; floors about two points below what was measured after.
-ROUND_FOUR_WRITERS = ("w9", "w10", "w11", "w12")
-ROUND_FOUR_ACTS = {
-    "explanation": (0.76, 0.81),
-    "remedy": (0.70, 0.82),
-}
-ROUND_FOUR_CRITERIA = {
-    "apology_before_explanation": 0.87,
-    "remedy_before_cause": 0.94,
-}
-
-
-@pytest.fixture(scope="module")
-def round_four():
-    return score(of_writers(load_realistic(REALISTIC / "dev"), ROUND_FOUR_WRITERS))
 
 
 @pytest.fixture(scope="module")
@@ -168,12 +148,10 @@ def test_dev_accuracy_floors(dev):
     _check_floors(dev, DEV_ACTS, DEV_CRITERIA)
 
 
-def test_round_three_accuracy_floors(round_three):
-    _check_floors(round_three, ROUND_THREE_ACTS, ROUND_THREE_CRITERIA)
-
-
-def test_round_four_accuracy_floors(round_four):
-    _check_floors(round_four, ROUND_FOUR_ACTS, ROUND_FOUR_CRITERIA)
+@pytest.mark.parametrize("writers", LATER_WRITERS, ids="-".join)
+def test_later_writers_accuracy_floors(writers):
+    acts, criteria = LATER_WRITERS[writers]
+    _check_floors(score(of_writers(load_realistic(REALISTIC / "dev"), writers)), acts, criteria)
 
 
 def test_blind_accuracy_floors(blind):
