@@ -56,17 +56,19 @@ def test_each_split_has_replies():
 # kind -> (recall floor, precision floor); criterion -> agreement floor.
 # Set on the 630 dev replies (w1-w5; w4 and w5 joined in issue 8's second round and were
 # measured before any rule was tuned on them), about two points below what was measured.
+# Explanation, remedy and their two criteria raised in issue 8's third round (measured 92.7/95.3,
+# 91.0/95.8, 97.9%, 99.0%).
 DEV_ACTS = {
     "apology": (0.95, 0.94),
-    "explanation": (0.89, 0.89),
-    "remedy": (0.85, 0.89),
+    "explanation": (0.90, 0.93),
+    "remedy": (0.89, 0.93),
     "reason_question": (0.96, 0.97),
     "alternative": (0.95, 0.95),
     "denial": (0.95, 0.94),  # raised from 0.91 when the denial rules reached 96.9% on w1-w5
 }
 DEV_CRITERIA = {
-    "apology_before_explanation": 0.93,
-    "remedy_before_cause": 0.96,
+    "apology_before_explanation": 0.95,
+    "remedy_before_cause": 0.97,
     "asks_reason": 0.97,
     "proposes_alternative": 0.96,
     "no_denial": 0.97,
@@ -104,6 +106,25 @@ def dev():
     return score(of_writers(load_realistic(REALISTIC / "dev"), ROUND_TWO_WRITERS))
 
 
+# Writers who joined later, each group with floors of its own for the kinds tuned on it so far
+# (explanation, remedy and their criteria), about two points below what was measured after tuning.
+# w6-w8 (incident notices and apology mails; etiquette OK/NG and sales talk; review replies and
+# chat), held out before tuning: explanation 71.0/73.0, remedy 71.3/74.2. w9-w12 (front-line
+# service, B2B and technical work, mail order and hospitality, notices and review replies), held
+# out before tuning: explanation 73.7/77.2, remedy 68.4/78.3.
+# writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
+LATER_WRITERS = {
+    ("w6", "w7", "w8"): (
+        {"explanation": (0.81, 0.85), "remedy": (0.77, 0.84)},
+        {"apology_before_explanation": 0.93, "remedy_before_cause": 0.96},
+    ),
+    ("w9", "w10", "w11", "w12"): (
+        {"explanation": (0.76, 0.81), "remedy": (0.70, 0.82)},
+        {"apology_before_explanation": 0.87, "remedy_before_cause": 0.94},
+    ),
+}
+
+
 @pytest.fixture(scope="module")
 def blind():
     return score(of_writers(load_realistic(REALISTIC / "blind"), ("w1", "w2", "w3")))
@@ -125,6 +146,12 @@ def _check_floors(result, acts, criteria):
 
 def test_dev_accuracy_floors(dev):
     _check_floors(dev, DEV_ACTS, DEV_CRITERIA)
+
+
+@pytest.mark.parametrize("writers", LATER_WRITERS, ids="-".join)
+def test_later_writers_accuracy_floors(writers):
+    acts, criteria = LATER_WRITERS[writers]
+    _check_floors(score(of_writers(load_realistic(REALISTIC / "dev"), writers)), acts, criteria)
 
 
 def test_blind_accuracy_floors(blind):
