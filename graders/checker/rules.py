@@ -240,11 +240,21 @@ class Rule:
         return tuple(re.compile(_pinned(p, self.tagged)) for p in self._expanded[1])
 
     @functools.cached_property
-    def veto(self) -> re.Pattern | None:
-        """All exclude patterns as one: a single search tells whether any vetoes the sentence."""
-        if len(self._excluded) <= 1:
-            return self._excluded[0] if self._excluded else None
-        return re.compile("|".join(f"(?:{p.pattern})" for p in self._excluded))
+    def _vetoes(self) -> tuple[tuple[Callable[[str], bool] | None, re.Pattern], ...]:
+        """Each exclude pattern with the prefilter test of the literals it needs (None:
+        always searched). A sentence a rule fires in rarely holds what most of its
+        excludes need, and one search of all of them as an alternation costs about as
+        much as searching each: the tests skip most."""
+        return tuple(zip(map(_exclude_test, self._expanded[1]), self._excluded))
+
+    def vetoed(self, stream: "Stream") -> bool:
+        """Whether one of the exclude patterns matches the sentence."""
+        plain = stream.text
+        text = stream.tagged if self.tagged else plain
+        for test, pattern in self._vetoes:
+            if (test is None or test(plain)) and pattern.search(text):
+                return True
+        return False
 
     @functools.cached_property
     def needs(self):
@@ -283,7 +293,7 @@ def _spans(rule: Rule, patterns, stream: "Stream") -> list[tuple[int, int]]:
     text = stream.tagged if rule.tagged else stream.text
     found = [m.span() for pattern in patterns for m in pattern.finditer(text)]
     # The veto is looked for only when there is something to veto: most sentences have not.
-    if not found or (rule.veto is not None and rule.veto.search(text)):
+    if not found or rule.vetoed(stream):
         return []
     return [stream.span(start, end, rule.tagged) for start, end in found if end > start]
 
@@ -398,9 +408,7 @@ def _needs(items) -> _Needs:
             if low >= 1:
                 needs += _needs(sub)
         elif op is _sre.BRANCH:
-            keys = [_best(_needs(alternative)) for alternative in av[1]]
-            if all(keys):
-                needs.append(frozenset().union(*keys))
+            needs += _branch_needs([_needs(alternative) for alternative in av[1]])
         elif op is _sre.IN:
             if all(member_op is _sre.LITERAL for member_op, _ in av):
                 needs.append(frozenset(chr(code) for _, code in av))
@@ -430,28 +438,43 @@ def _selectivity(literals: frozenset[str]) -> int:
     return min(_word_score(lit.strip()) for lit in literals)
 
 
-def _best(needs: _Needs) -> frozenset[str] | None:
-    return max(needs, key=_selectivity) if needs else None
+def _branch_needs(alternatives: list[_Needs]) -> _Needs:
+    """What a branch needs. Whichever alternative matches meets one set of each of its own,
+    so one set taken from every alternative, joined, is a set the branch needs: joined
+    rank by rank (rarest with rarest…; a shorter list repeats its last), each is a test."""
+    if not all(alternatives):
+        return []  # an alternative that needs nothing: the branch needs nothing
+    ranked = [sorted(set(needs), key=_selectivity, reverse=True) for needs in alternatives]
+    return [frozenset().union(*(sets[min(rank, len(sets) - 1)] for sets in ranked)) for rank in range(max(map(len, ranked)))]
+
+
+def pattern_needs(parsed) -> tuple[tuple[str, ...], ...] | None:
+    """The literal sets a parsed pattern's matches need (rarest first); None: no filter."""
+    if isinstance(parsed, str):  # no parser to read it with
+        return None
+    # The pins around the pattern are lookarounds: they need nothing.
+    if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
+        return None
+    needs = sorted(set(_needs(parsed)), key=_selectivity, reverse=True)
+    return tuple(tuple(sorted(n)) for n in needs) or None
+
+
+def _exclude_test(pattern: str) -> Callable[[str], bool] | None:
+    """The prefilter test of an expanded exclude pattern, over the plain stream (None: none)."""
+    try:
+        needs = pattern_needs(_parse(_pinned(_any_token(pattern))))
+    except Exception:  # noqa: BLE001 (any parser hiccup means: always searched)
+        return None
+    return _literal_test(needs, ()) if needs else None
 
 
 def rule_needs(rule: Rule) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
     """Per pattern, the literal sets its matches need (rarest first); None: no filter."""
     try:
-        trees = rule._plain_parsed
+        found = tuple(map(pattern_needs, rule._plain_parsed))
     except Exception:  # noqa: BLE001 (any parser hiccup means: no prefilter for this rule)
         return None
-    found = []
-    for parsed in trees:
-        if isinstance(parsed, str):  # no parser to read it with
-            return None
-        # The pins around the pattern are lookarounds: they need nothing.
-        if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
-            return None
-        needs = sorted(set(_needs(parsed)), key=_selectivity, reverse=True)
-        if not needs:
-            return None
-        found.append(tuple(tuple(sorted(n)) for n in needs))
-    return tuple(found) or None
+    return None if not found or None in found else found
 
 
 def _literal_runs(items, runs: list[str]) -> None:
@@ -655,7 +678,7 @@ class RuleIndex:
             text = stream.tagged if tagged else stream.text
             spans = [m.span() for m in pattern.finditer(text)]
             # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
-            if spans and not (rule.veto is not None and rule.veto.search(text)):
+            if spans and not (rule.exclude and rule.vetoed(stream)):
                 found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
         return found
 
