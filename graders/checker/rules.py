@@ -236,8 +236,13 @@ class Rule:
         return tuple(map(_compile, self._parsed))
 
     @functools.cached_property
+    def _excluded_parsed(self) -> tuple:
+        """Each exclude pattern, pinned, as the regex parser reads it (see _parsed)."""
+        return tuple(_parse(_pinned(p, self.tagged)) for p in self._expanded[1])
+
+    @functools.cached_property
     def _excluded(self) -> tuple[re.Pattern, ...]:
-        return tuple(re.compile(_pinned(p, self.tagged)) for p in self._expanded[1])
+        return tuple(map(_compile, self._excluded_parsed))
 
     @functools.cached_property
     def _vetoes(self) -> tuple[tuple[Callable[[str], bool] | None, re.Pattern], ...]:
@@ -245,7 +250,8 @@ class Rule:
         always searched). A sentence a rule fires in rarely holds what most of its
         excludes need, and one search of all of them as an alternation costs about as
         much as searching each: the tests skip most."""
-        return tuple(zip(map(_exclude_test, self._expanded[1]), self._excluded))
+        plain = self._excluded_parsed if not self.tagged else tuple(_parse(_pinned(_any_token(p))) for p in self._expanded[1])
+        return tuple(zip(map(_needs_test, plain), self._excluded))
 
     def vetoed(self, stream: "Stream") -> bool:
         """Whether one of the exclude patterns matches the sentence."""
@@ -427,6 +433,7 @@ def _needs(items) -> _Needs:
 _PUNCTUATION = frozenset("、。，．,.!?！？「」『』（）()・…〜~ー")
 
 
+@functools.cache
 def _word_score(word: str) -> int:
     """Length plus 3 for kanji or katakana, both without punctuation."""
     word = "".join(c for c in word if c not in _PUNCTUATION)
@@ -459,11 +466,11 @@ def pattern_needs(parsed) -> tuple[tuple[str, ...], ...] | None:
     return tuple(tuple(sorted(n)) for n in needs) or None
 
 
-def _exclude_test(pattern: str) -> Callable[[str], bool] | None:
-    """The prefilter test of an expanded exclude pattern, over the plain stream (None: none)."""
+def _needs_test(parsed) -> Callable[[str], bool] | None:
+    """A test of the plain stream for what a parsed pattern needs (None: no test)."""
     try:
-        needs = pattern_needs(_parse(_pinned(_any_token(pattern))))
-    except Exception:  # noqa: BLE001 (any parser hiccup means: always searched)
+        needs = pattern_needs(parsed)
+    except Exception:  # noqa: BLE001 (any parser hiccup means: no test)
         return None
     return _literal_test(needs, ()) if needs else None
 
