@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 import tomllib
 from dataclasses import dataclass
@@ -269,7 +270,7 @@ class Rule:
 
     @functools.cached_property
     def prefilter(self):
-        """Per pattern, its prefilter test and keys (see prefilter); built once per rule."""
+        """Per pattern, the keys it is filed under (see prefilter); built once per rule."""
         return prefilter(self)
 
     def compile(self) -> None:
@@ -590,35 +591,43 @@ def _literal_test(needs: tuple[tuple[str, ...], ...], filed_under: tuple[str, ..
     return test
 
 
-def prefilter(rule: Rule) -> tuple[tuple[Callable[[str], bool] | None, frozenset[str]] | None, ...]:
-    """Per pattern of ``rule``: (test of the literal sets it needs, keys to file it under),
-    or None where the rule has no prefilter (the pattern is always tried). The pattern is
-    filed under the keys of its rarest literal set; a test of None means being found
-    under a key is test enough.
-    """
+def prefilter(rule: Rule) -> tuple[frozenset[str] | None, ...]:
+    """Per pattern of ``rule``: the keys to file it under (those of its rarest literal
+    set), or None where the rule has no prefilter (the pattern is always tried)."""
     needs = rule.needs
     if needs is None:
         return (None,) * len(rule.patterns)
-    filed = [max(n, key=_set_rarity) for n in needs]
-    return tuple((_literal_test(n, f), frozenset(map(_key, f))) for n, f in zip(needs, filed))
+    return tuple(frozenset(map(_key, max(n, key=_set_rarity))) for n in needs)
 
 
-class _KeysOfForm(dict):
-    """form -> the pattern slots filed under the keys the form holds, worked out at first sight."""
+def _atom(literal: str) -> str:
+    """The rarest piece of ``literal`` between spaces: it lies inside one form."""
+    return max(filter(None, literal.split(" ")), key=_rarity)
 
-    def __init__(self, index: "RuleIndex"):
+
+def _all_in(sets: tuple[tuple[str, ...], ...], text: str) -> bool:
+    """Whether every set has one of its literals in ``text`` (plain loops stop at the first miss)."""
+    for literals in sets:
+        for literal in literals:
+            if literal in text:
+                break
+        else:
+            return False
+    return True
+
+
+class _FormCache(dict):
+    """form -> what ``work(form)`` says of it, worked out at first sight and kept."""
+
+    def __init__(self, work: Callable[[str], object]):
         super().__init__()
-        self.index = index
+        self.work = work
 
-    def __missing__(self, form: str) -> frozenset[int]:
+    def __missing__(self, form: str):
         if len(self) >= 100_000:  # bounds the memory odd input can take
             self.clear()
-        by_key = self.index._by_key
-        first_chars = self.index._first_chars
-        keys = {key for c in set(form) for key in first_chars.get(c, ()) if key in form}
-        slots = frozenset().union(*map(by_key.__getitem__, keys), by_key.get(EXACT + form, ()))
-        self[form] = slots
-        return slots
+        found = self[form] = self.work(form)
+        return found
 
 
 class RuleIndex:
@@ -626,51 +635,87 @@ class RuleIndex:
     only the patterns whose needed literals are all in it.
 
     Each pattern is filed under the keys of its rarest literal set; a sentence's forms
-    (which keys each holds is worked out once per form) pick the patterns whose tests to
-    run. With ``base``, the index covers ``base.rules + rules`` and leaves the first part
-    to ``base``: the built-in rules' index is shared by every scenario.
+    (which keys each holds is worked out once per form) pick the patterns to look at.
+    Each literal set a pattern needs has a bit, set in a form's mask if the form holds
+    one of the set's literals (for a literal across spaces, its rarest piece): a
+    pattern is tried only if the sentence's mask has all its bits, and its sets whose
+    literals cross spaces are in the stream's text. With ``base``, the index covers
+    ``base.rules + rules`` and leaves the first part to ``base``: the built-in rules'
+    index is shared by every scenario.
     """
 
     def __init__(self, rules: tuple[Rule, ...], base: "RuleIndex | None" = None):
         self.base = base
         self.rules = (base.rules if base else ()) + tuple(rules)
         self._own = tuple(rules)
-        self._rule_of: list[int] = []  # pattern slot -> index of its rule in self._own
-        self._pattern_of: list[re.Pattern] = []  # pattern slot -> the compiled pattern
-        self._test_of: list[Callable[[str], bool] | None] = []  # pattern slot -> its test
+        # Pattern slot -> (its rule, the compiled pattern, the bits of the literal sets it
+        # needs, the sets to look for in the text itself).
+        self._slots: list[tuple[Rule, re.Pattern, int, tuple[tuple[str, ...], ...]]] = []
         self._always: set[int] = set()  # slots of patterns without a prefilter
         self._by_key: dict[str, set[int]] = {}  # key -> slots filed under it
-        for i, rule in enumerate(self._own):
-            for pattern, filter_ in zip(rule._compiled, rule.prefilter):
-                slot = len(self._pattern_of)
-                self._rule_of.append(i)
-                self._pattern_of.append(pattern)
-                self._test_of.append(filter_ and filter_[0])
-                if filter_ is None:  # no prefilter: always tried
+        self._bit_of_set: dict[frozenset[str], int] = {}  # a set's atoms -> its bit
+        self._bits_of_atom: dict[str, int] = {}  # atom -> bits of the sets it is in
+        for rule in self._own:
+            for pattern, keys, needs in zip(rule._compiled, rule.prefilter, rule.needs or itertools.repeat(())):
+                slot = len(self._slots)
+                self._slots.append((rule, pattern, *self._bits(needs)))
+                if keys is None:  # no prefilter: always tried
                     self._always.add(slot)
-                else:
-                    for key in filter_[1]:
-                        self._by_key.setdefault(key, set()).add(slot)
+                for key in keys or ():
+                    self._by_key.setdefault(key, set()).add(slot)
         self._first_chars: dict[str, list[str]] = {}  # a key's first character -> keys
         for key in self._by_key:
             self._first_chars.setdefault(key[0], []).append(key)
-        self._keys_of_form = _KeysOfForm(self)
+        self._longest_atom = max(map(len, self._bits_of_atom), default=0)
+        self._slots_of_form = _FormCache(self._slots_in)
+        self._mask_of_form = _FormCache(self._mask_of)
         self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + (self,)  # indexes in rule order
 
-    def _tried(self, stream: Stream) -> Iterator[tuple[Rule, re.Pattern]]:
+    def _bits(self, needs: tuple[tuple[str, ...], ...]) -> tuple[int, tuple[tuple[str, ...], ...]]:
+        """The bits of a pattern's literal sets, and the sets to look for in the text (those
+        with a literal across spaces: its atom alone is only a part of it), rarest first."""
+        bits = 0
+        for literals in needs:
+            atoms = frozenset(map(_atom, literals))
+            bit = self._bit_of_set.setdefault(atoms, 1 << len(self._bit_of_set))
+            bits |= bit
+            for atom in atoms:
+                self._bits_of_atom[atom] = self._bits_of_atom.get(atom, 0) | bit
+        in_text = sorted((n for n in needs if any(" " in lit for lit in n)), key=_set_rarity, reverse=True)
+        return bits, tuple(in_text)
+
+    def _slots_in(self, form: str) -> frozenset[int]:
+        """The slots filed under the keys ``form`` holds."""
+        by_key = self._by_key
+        keys = {key for c in set(form) for key in self._first_chars.get(c, ()) if key in form}
+        return frozenset().union(*map(by_key.__getitem__, keys), by_key.get(EXACT + form, ()))
+
+    def _mask_of(self, form: str) -> int:
+        """The bits of the literal sets whose atoms ``form`` holds (each of its substrings looked up)."""
+        bits_of = self._bits_of_atom
+        longest = self._longest_atom
+        mask = 0
+        for i in range(len(form)):
+            for j in range(i + 1, min(len(form), i + longest) + 1):
+                mask |= bits_of.get(form[i:j], 0)
+        return mask
+
+    def _tried(self, stream: Stream) -> list[tuple[Rule, re.Pattern]]:
         """(rule, pattern) for every pattern that may match the sentence, in rule order:
-        those filed under a key in one of its pieces that pass their tests, and those
-        without a prefilter."""
-        text = stream.text
+        those filed under a key in one of its pieces whose literal sets are all met, and
+        those without a prefilter."""
+        text, pieces = stream.text, stream.pieces
+        tried = []
         for index in self._chain:
-            if not index._pattern_of:
+            if not index._slots:
                 continue
-            slots = index._always.union(*map(index._keys_of_form.__getitem__, stream.pieces))
-            tests = index._test_of
-            for slot in sorted(slots):
-                test = tests[slot]
-                if test is None or test(text):
-                    yield index._own[index._rule_of[slot]], index._pattern_of[slot]
+            mask = functools.reduce(operator.or_, map(index._mask_of_form.__getitem__, pieces), 0)
+            slots = index._slots
+            for slot in sorted(index._always.union(*map(index._slots_of_form.__getitem__, pieces))):
+                rule, pattern, bits, in_text = slots[slot]
+                if mask & bits == bits and (not in_text or _all_in(in_text, text)):
+                    tried.append((rule, pattern))
+        return tried
 
     def candidates(self, stream: Stream) -> list[Rule]:
         """The rules with a pattern worth trying on this sentence, in rule order."""
