@@ -605,6 +605,12 @@ def _atom(literal: str) -> str:
     return max(filter(None, literal.split(" ")), key=_rarity)
 
 
+def _substrings(form: str, longest: int) -> set[str]:
+    """Every substring of ``form`` up to ``longest`` characters: looking each up in a table
+    of keys is quicker than looking for every key in the form."""
+    return {form[i:j] for i in range(len(form)) for j in range(i + 1, min(len(form), i + longest) + 1)}
+
+
 def _all_in(sets: tuple[tuple[str, ...], ...], text: str) -> bool:
     """Whether every set has one of its literals in ``text`` (plain loops stop at the first miss)."""
     for literals in sets:
@@ -663,9 +669,7 @@ class RuleIndex:
                     self._always.add(slot)
                 for key in keys or ():
                     self._by_key.setdefault(key, set()).add(slot)
-        self._first_chars: dict[str, list[str]] = {}  # a key's first character -> keys
-        for key in self._by_key:
-            self._first_chars.setdefault(key[0], []).append(key)
+        self._longest_key = max(map(len, self._by_key), default=0)
         self._longest_atom = max(map(len, self._bits_of_atom), default=0)
         self._slots_of_form = _FormCache(self._slots_in)
         self._mask_of_form = _FormCache(self._mask_of)
@@ -687,18 +691,13 @@ class RuleIndex:
     def _slots_in(self, form: str) -> frozenset[int]:
         """The slots filed under the keys ``form`` holds."""
         by_key = self._by_key
-        keys = {key for c in set(form) for key in self._first_chars.get(c, ()) if key in form}
-        return frozenset().union(*map(by_key.__getitem__, keys), by_key.get(EXACT + form, ()))
+        found = [by_key[key] for key in _substrings(form, self._longest_key) if key in by_key]
+        return frozenset().union(*found, by_key.get(EXACT + form, ()))
 
     def _mask_of(self, form: str) -> int:
-        """The bits of the literal sets whose atoms ``form`` holds (each of its substrings looked up)."""
+        """The bits of the literal sets whose atoms ``form`` holds."""
         bits_of = self._bits_of_atom
-        longest = self._longest_atom
-        mask = 0
-        for i in range(len(form)):
-            for j in range(i + 1, min(len(form), i + longest) + 1):
-                mask |= bits_of.get(form[i:j], 0)
-        return mask
+        return functools.reduce(operator.or_, [bits_of[atom] for atom in _substrings(form, self._longest_atom) if atom in bits_of], 0)
 
     def _tried(self, stream: Stream) -> list[tuple[Rule, re.Pattern]]:
         """(rule, pattern) for every pattern that may match the sentence, in rule order:
