@@ -30,7 +30,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from .analysis import OTHER_TAG, POS_TAGS, TAG_NAMES, TAG_RANGE, Sentence, analyse
 
@@ -246,22 +246,15 @@ class Rule:
         return tuple(map(_compile, self._excluded_parsed))
 
     @functools.cached_property
-    def _vetoes(self) -> tuple[tuple[Callable[[str], bool] | None, re.Pattern], ...]:
-        """Each exclude pattern with the prefilter test of the literals it needs (None:
-        always searched). A sentence a rule fires in rarely holds what most of its
-        excludes need, and one search of all of them as an alternation costs about as
-        much as searching each: the tests skip most."""
+    def exclude_needs(self) -> tuple[tuple[tuple[str, ...], ...] | None, ...]:
+        """Per exclude pattern, the literal sets its matches need (see rule_needs)."""
         plain = self._excluded_parsed if not self.tagged else tuple(_parse(_pinned(_any_token(p))) for p in self._expanded[1])
-        return tuple(zip(map(_needs_test, plain), self._excluded))
+        return tuple(map(_safe_needs, plain))
 
     def vetoed(self, stream: "Stream") -> bool:
         """Whether one of the exclude patterns matches the sentence."""
-        plain = stream.text
-        text = stream.tagged if self.tagged else plain
-        for test, pattern in self._vetoes:
-            if (test is None or test(plain)) and pattern.search(text):
-                return True
-        return False
+        text = stream.tagged if self.tagged else stream.text
+        return any(pattern.search(text) for pattern in self._excluded)
 
     @functools.cached_property
     def needs(self):
@@ -467,21 +460,21 @@ def pattern_needs(parsed) -> tuple[tuple[str, ...], ...] | None:
     return tuple(tuple(sorted(n)) for n in needs) or None
 
 
-def _needs_test(parsed) -> Callable[[str], bool] | None:
-    """A test of the plain stream for what a parsed pattern needs (None: no test)."""
+def _safe_needs(parsed) -> tuple[tuple[str, ...], ...] | None:
+    """pattern_needs(parsed), or None (no filter) if the parsed form is not understood."""
     try:
-        needs = pattern_needs(parsed)
-    except Exception:  # noqa: BLE001 (any parser hiccup means: no test)
+        return pattern_needs(parsed)
+    except Exception:  # noqa: BLE001 (any parser hiccup means: no filter)
         return None
-    return _literal_test(needs, ()) if needs else None
 
 
 def rule_needs(rule: Rule) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
     """Per pattern, the literal sets its matches need (rarest first); None: no filter."""
     try:
-        found = tuple(map(pattern_needs, rule._plain_parsed))
+        trees = rule._plain_parsed
     except Exception:  # noqa: BLE001 (any parser hiccup means: no prefilter for this rule)
         return None
+    found = tuple(map(_safe_needs, trees))
     return None if not found or None in found else found
 
 
@@ -568,29 +561,6 @@ def _set_rarity(literals: tuple[str, ...]) -> tuple:
     return min(_rarity(_key(lit)) for lit in literals), -len(literals), literals
 
 
-def _literal_test(needs: tuple[tuple[str, ...], ...], filed_under: tuple[str, ...]) -> Callable[[str], bool] | None:
-    """What one pattern needs, as a test of the stream ``t``, rarest set first; None if
-    nothing is left to test once a key of ``filed_under`` is in a piece."""
-    tests = sorted((n for n in needs if n != filed_under), key=_set_rarity, reverse=True)
-    if any(_key(lit) != lit for lit in filed_under):  # a key in a piece is the literal only if they are one
-        tests.append(filed_under)
-    if not tests:
-        return None
-    sets = tuple(tuple(literals) for literals in tests)
-
-    def test(t: str) -> bool:
-        # Every set needs one of its literals; plain loops stop at the first miss.
-        for literals in sets:
-            for literal in literals:
-                if literal in t:
-                    break
-            else:
-                return False
-        return True
-
-    return test
-
-
 def prefilter(rule: Rule) -> tuple[frozenset[str] | None, ...]:
     """Per pattern of ``rule``: the keys to file it under (those of its rarest literal
     set), or None where the rule has no prefilter (the pattern is always tried)."""
@@ -620,6 +590,23 @@ def _all_in(sets: tuple[tuple[str, ...], ...], text: str) -> bool:
         else:
             return False
     return True
+
+
+class _Veto(NamedTuple):
+    """An exclude pattern in an index: the bits and in-text sets of what it needs (see RuleIndex)."""
+
+    bits: int
+    in_text: tuple[tuple[str, ...], ...]
+    pattern: re.Pattern
+
+
+def _vetoed(vetoes: tuple[_Veto, ...], mask: int, plain: str, text: str) -> bool:
+    """Whether one of ``vetoes`` matches ``text``, the sentence whose plain stream and mask
+    are ``plain`` and ``mask``: only those whose literals are there are searched."""
+    for bits, in_text, pattern in vetoes:
+        if mask & bits == bits and (not in_text or _all_in(in_text, plain)) and pattern.search(text):
+            return True
+    return False
 
 
 class _FormCache(dict):
@@ -655,16 +642,18 @@ class RuleIndex:
         self.rules = (base.rules if base else ()) + tuple(rules)
         self._own = tuple(rules)
         # Pattern slot -> (its rule, the compiled pattern, the bits of the literal sets it
-        # needs, the sets to look for in the text itself).
-        self._slots: list[tuple[Rule, re.Pattern, int, tuple[tuple[str, ...], ...]]] = []
+        # needs, the sets to look for in the text itself, the rule's vetoes).
+        self._slots: list[tuple[Rule, re.Pattern, int, tuple[tuple[str, ...], ...], tuple[_Veto, ...]]] = []
         self._always: set[int] = set()  # slots of patterns without a prefilter
         self._by_key: dict[str, set[int]] = {}  # key -> slots filed under it
         self._bit_of_set: dict[frozenset[str], int] = {}  # a set's atoms -> its bit
         self._bits_of_atom: dict[str, int] = {}  # atom -> bits of the sets it is in
         for rule in self._own:
+            # An exclude is searched only where a rule fires, and only if its literals are there too.
+            vetoes = tuple(_Veto(*self._bits(needs or ()), pattern) for needs, pattern in zip(rule.exclude_needs, rule._excluded))
             for pattern, keys, needs in zip(rule._compiled, rule.prefilter, rule.needs or itertools.repeat(())):
                 slot = len(self._slots)
-                self._slots.append((rule, pattern, *self._bits(needs)))
+                self._slots.append((rule, pattern, *self._bits(needs), vetoes))
                 if keys is None:  # no prefilter: always tried
                     self._always.add(slot)
                 for key in keys or ():
@@ -699,10 +688,10 @@ class RuleIndex:
         bits_of = self._bits_of_atom
         return functools.reduce(operator.or_, [bits_of[atom] for atom in _substrings(form, self._longest_atom) if atom in bits_of], 0)
 
-    def _tried(self, stream: Stream) -> list[tuple[Rule, re.Pattern]]:
-        """(rule, pattern) for every pattern that may match the sentence, in rule order:
-        those filed under a key in one of its pieces whose literal sets are all met, and
-        those without a prefilter."""
+    def _tried(self, stream: Stream) -> list[tuple[Rule, re.Pattern, tuple[_Veto, ...], int]]:
+        """(rule, pattern, the rule's vetoes, the sentence's mask) for every pattern that may
+        match the sentence, in rule order: those filed under a key in one of its pieces
+        whose literal sets are all met, and those without a prefilter."""
         text, pieces = stream.text, stream.pieces
         tried = []
         for index in self._chain:
@@ -711,25 +700,25 @@ class RuleIndex:
             mask = functools.reduce(operator.or_, map(index._mask_of_form.__getitem__, pieces), 0)
             slots = index._slots
             for slot in sorted(index._always.union(*map(index._slots_of_form.__getitem__, pieces))):
-                rule, pattern, bits, in_text = slots[slot]
+                rule, pattern, bits, in_text, vetoes = slots[slot]
                 if mask & bits == bits and (not in_text or _all_in(in_text, text)):
-                    tried.append((rule, pattern))
+                    tried.append((rule, pattern, vetoes, mask))
         return tried
 
     def candidates(self, stream: Stream) -> list[Rule]:
         """The rules with a pattern worth trying on this sentence, in rule order."""
-        return list(dict.fromkeys(rule for rule, _ in self._tried(stream)))
+        return list(dict.fromkeys(rule for rule, *_ in self._tried(stream)))
 
     def matches(self, stream: Stream) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) wherever a rule fires in the sentence: the spans of
         ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
         found: list[tuple[Rule, int, int]] = []
-        for rule, pattern in self._tried(stream):
+        for rule, pattern, vetoes, mask in self._tried(stream):
             tagged = rule.tagged
             text = stream.tagged if tagged else stream.text
             spans = [m.span() for m in pattern.finditer(text)]
             # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
-            if spans and not (rule.exclude and rule.vetoed(stream)):
+            if spans and not (vetoes and _vetoed(vetoes, mask, stream.text, text)):
                 found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
         return found
 
