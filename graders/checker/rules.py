@@ -575,10 +575,10 @@ def _atom(literal: str) -> str:
     return max(filter(None, literal.split(" ")), key=_rarity)
 
 
-def _substrings(form: str, longest: int) -> set[str]:
-    """Every substring of ``form`` up to ``longest`` characters: looking each up in a table
-    of keys is quicker than looking for every key in the form."""
-    return {form[i:j] for i in range(len(form)) for j in range(i + 1, min(len(form), i + longest) + 1)}
+@functools.lru_cache(maxsize=100_000)  # a reply's forms are met again in every index of its scenario
+def _substrings(form: str, longest: int) -> frozenset[str]:
+    """Every substring of ``form`` up to ``longest`` characters."""
+    return frozenset(form[i:j] for i in range(len(form)) for j in range(i + 1, min(len(form), i + longest) + 1))
 
 
 def _all_in(sets: tuple[tuple[str, ...], ...], text: str) -> bool:
@@ -609,18 +609,22 @@ def _vetoed(vetoes: tuple[_Veto, ...], mask: int, plain: str, text: str) -> bool
     return False
 
 
-class _FormCache(dict):
-    """form -> what ``work(form)`` says of it, worked out at first sight and kept."""
+class _MaskOfForm(dict):
+    """form -> its mask (see RuleIndex), worked out at first sight; the same look at the
+    form files its slots in ``slots_of_form``, which is read after this."""
 
-    def __init__(self, work: Callable[[str], object]):
+    def __init__(self, index: "RuleIndex"):
         super().__init__()
-        self.work = work
+        self.index = index
+        self.slots_of_form: dict[str, frozenset[int]] = {}
 
-    def __missing__(self, form: str):
+    def __missing__(self, form: str) -> int:
         if len(self) >= 100_000:  # bounds the memory odd input can take
             self.clear()
-        found = self[form] = self.work(form)
-        return found
+            self.slots_of_form.clear()
+        self.slots_of_form[form], mask = self.index._read(form)
+        self[form] = mask
+        return mask
 
 
 class RuleIndex:
@@ -658,10 +662,9 @@ class RuleIndex:
                     self._always.add(slot)
                 for key in keys or ():
                     self._by_key.setdefault(key, set()).add(slot)
-        self._longest_key = max(map(len, self._by_key), default=0)
-        self._longest_atom = max(map(len, self._bits_of_atom), default=0)
-        self._slots_of_form = _FormCache(self._slots_in)
-        self._mask_of_form = _FormCache(self._mask_of)
+        # As long as the base's, so that both read a form's substrings from one cache.
+        self._longest = max([base._longest if base else 0, *map(len, [*self._by_key, *self._bits_of_atom])])
+        self._mask_of_form = _MaskOfForm(self)
         self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + (self,)  # indexes in rule order
 
     def _bits(self, needs: tuple[tuple[str, ...], ...]) -> tuple[int, tuple[tuple[str, ...], ...]]:
@@ -677,16 +680,13 @@ class RuleIndex:
         in_text = sorted((n for n in needs if any(" " in lit for lit in n)), key=_set_rarity, reverse=True)
         return bits, tuple(in_text)
 
-    def _slots_in(self, form: str) -> frozenset[int]:
-        """The slots filed under the keys ``form`` holds."""
-        by_key = self._by_key
-        found = [by_key[key] for key in _substrings(form, self._longest_key) if key in by_key]
-        return frozenset().union(*found, by_key.get(EXACT + form, ()))
-
-    def _mask_of(self, form: str) -> int:
-        """The bits of the literal sets whose atoms ``form`` holds."""
-        bits_of = self._bits_of_atom
-        return functools.reduce(operator.or_, [bits_of[atom] for atom in _substrings(form, self._longest_atom) if atom in bits_of], 0)
+    def _read(self, form: str) -> tuple[frozenset[int], int]:
+        """The slots filed under the keys ``form`` holds, and the bits of the literal sets
+        whose atoms it holds: its substrings looked up (quicker than looking for every key)."""
+        by_key, bits_of = self._by_key, self._bits_of_atom
+        pieces = _substrings(form, self._longest)
+        slots = frozenset().union(*[by_key[key] for key in pieces if key in by_key], by_key.get(EXACT + form, ()))
+        return slots, functools.reduce(operator.or_, [bits_of[atom] for atom in pieces if atom in bits_of], 0)
 
     def _tried(self, stream: Stream) -> list[tuple[Rule, re.Pattern, tuple[_Veto, ...], int]]:
         """(rule, pattern, the rule's vetoes, the sentence's mask) for every pattern that may
@@ -699,7 +699,7 @@ class RuleIndex:
                 continue
             mask = functools.reduce(operator.or_, map(index._mask_of_form.__getitem__, pieces), 0)
             slots = index._slots
-            for slot in sorted(index._always.union(*map(index._slots_of_form.__getitem__, pieces))):
+            for slot in sorted(index._always.union(*map(index._mask_of_form.slots_of_form.__getitem__, pieces))):
                 rule, pattern, bits, in_text, vetoes = slots[slot]
                 if mask & bits == bits and (not in_text or _all_in(in_text, text)):
                     tried.append((rule, pattern, vetoes, mask))
