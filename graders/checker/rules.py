@@ -575,7 +575,7 @@ def _atom(literal: str) -> str:
     return max(filter(None, literal.split(" ")), key=_rarity)
 
 
-@functools.lru_cache(maxsize=100_000)  # a reply's forms are met again in every index of its scenario
+@functools.lru_cache(maxsize=100_000)  # read by both caches of every index in a scenario's chain
 def _substrings(form: str, longest: int) -> frozenset[str]:
     """Every substring of ``form`` up to ``longest`` characters."""
     return frozenset(form[i:j] for i in range(len(form)) for j in range(i + 1, min(len(form), i + longest) + 1))
@@ -609,22 +609,18 @@ def _vetoed(vetoes: tuple[_Veto, ...], mask: int, plain: str, text: str) -> bool
     return False
 
 
-class _MaskOfForm(dict):
-    """form -> its mask (see RuleIndex), worked out at first sight; the same look at the
-    form files its slots in ``slots_of_form``, which is read after this."""
+class _FormCache(dict):
+    """form -> what ``read(form)`` says of it, worked out at first sight and kept."""
 
-    def __init__(self, index: "RuleIndex"):
+    def __init__(self, read: Callable[[str], object]):
         super().__init__()
-        self.index = index
-        self.slots_of_form: dict[str, frozenset[int]] = {}
+        self.read = read
 
-    def __missing__(self, form: str) -> int:
+    def __missing__(self, form: str):
         if len(self) >= 100_000:  # bounds the memory odd input can take
             self.clear()
-            self.slots_of_form.clear()
-        self.slots_of_form[form], mask = self.index._read(form)
-        self[form] = mask
-        return mask
+        found = self[form] = self.read(form)
+        return found
 
 
 class RuleIndex:
@@ -664,7 +660,8 @@ class RuleIndex:
                     self._by_key.setdefault(key, set()).add(slot)
         # As long as the base's, so that both read a form's substrings from one cache.
         self._longest = max([base._longest if base else 0, *map(len, [*self._by_key, *self._bits_of_atom])])
-        self._mask_of_form = _MaskOfForm(self)
+        self._slots_of_form = _FormCache(self._slots_in)
+        self._mask_of_form = _FormCache(self._mask_of)
         self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + (self,)  # indexes in rule order
 
     def _bits(self, needs: tuple[tuple[str, ...], ...]) -> tuple[int, tuple[tuple[str, ...], ...]]:
@@ -680,13 +677,17 @@ class RuleIndex:
         in_text = sorted((n for n in needs if any(" " in lit for lit in n)), key=_set_rarity, reverse=True)
         return bits, tuple(in_text)
 
-    def _read(self, form: str) -> tuple[frozenset[int], int]:
-        """The slots filed under the keys ``form`` holds, and the bits of the literal sets
-        whose atoms it holds: its substrings looked up (quicker than looking for every key)."""
-        by_key, bits_of = self._by_key, self._bits_of_atom
-        pieces = _substrings(form, self._longest)
-        slots = frozenset().union(*[by_key[key] for key in pieces if key in by_key], by_key.get(EXACT + form, ()))
-        return slots, functools.reduce(operator.or_, [bits_of[atom] for atom in pieces if atom in bits_of], 0)
+    def _slots_in(self, form: str) -> frozenset[int]:
+        """The slots filed under the keys ``form`` holds (its substrings looked up: quicker
+        than looking for every key in it)."""
+        by_key = self._by_key
+        found = [by_key[key] for key in _substrings(form, self._longest) if key in by_key]
+        return frozenset().union(*found, by_key.get(EXACT + form, ()))
+
+    def _mask_of(self, form: str) -> int:
+        """The bits of the literal sets whose atoms ``form`` holds."""
+        bits_of = self._bits_of_atom
+        return functools.reduce(operator.or_, [bits_of[atom] for atom in _substrings(form, self._longest) if atom in bits_of], 0)
 
     def _tried(self, stream: Stream) -> list[tuple[Rule, re.Pattern, tuple[_Veto, ...], int]]:
         """(rule, pattern, the rule's vetoes, the sentence's mask) for every pattern that may
@@ -699,7 +700,7 @@ class RuleIndex:
                 continue
             mask = functools.reduce(operator.or_, map(index._mask_of_form.__getitem__, pieces), 0)
             slots = index._slots
-            for slot in sorted(index._always.union(*map(index._mask_of_form.slots_of_form.__getitem__, pieces))):
+            for slot in sorted(index._always.union(*map(index._slots_of_form.__getitem__, pieces))):
                 rule, pattern, bits, in_text, vetoes = slots[slot]
                 if mask & bits == bits and (not in_text or _all_in(in_text, text)):
                     tried.append((rule, pattern, vetoes, mask))
