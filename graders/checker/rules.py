@@ -439,13 +439,19 @@ def _selectivity(literals: frozenset[str]) -> int:
     return min(_word_score(lit.strip()) for lit in literals)
 
 
+def _rank(literals: frozenset[str]) -> tuple:
+    """_selectivity, ties broken by the literals themselves: the same sets are chosen in
+    every process (a set's order changes with the string hash seed)."""
+    return _selectivity(literals), sorted(literals)
+
+
 def _branch_needs(alternatives: list[_Needs]) -> _Needs:
     """What a branch needs. Whichever alternative matches meets one set of each of its own,
     so one set taken from every alternative, joined, is a set the branch needs: joined
     rank by rank (rarest with rarest…; a shorter list repeats its last), each is a test."""
     if not all(alternatives):
         return []  # an alternative that needs nothing: the branch needs nothing
-    ranked = [sorted(set(needs), key=_selectivity, reverse=True) for needs in alternatives]
+    ranked = [sorted(set(needs), key=_rank, reverse=True) for needs in alternatives]
     return [frozenset().union(*(sets[min(rank, len(sets) - 1)] for sets in ranked)) for rank in range(max(map(len, ranked)))]
 
 
@@ -456,7 +462,7 @@ def pattern_needs(parsed) -> tuple[tuple[str, ...], ...] | None:
     # The pins around the pattern are lookarounds: they need nothing.
     if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
         return None
-    needs = sorted(set(_needs(parsed)), key=_selectivity, reverse=True)
+    needs = sorted(set(_needs(parsed)), key=_rank, reverse=True)
     return tuple(tuple(sorted(n)) for n in needs) or None
 
 
