@@ -25,11 +25,12 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from .analysis import OTHER_TAG, POS_TAGS, TAG_NAMES, TAG_RANGE, Sentence, analyse
 
@@ -236,15 +237,24 @@ class Rule:
         return tuple(map(_compile, self._parsed))
 
     @functools.cached_property
-    def _excluded(self) -> tuple[re.Pattern, ...]:
-        return tuple(re.compile(_pinned(p, self.tagged)) for p in self._expanded[1])
+    def _excluded_parsed(self) -> tuple:
+        """Each exclude pattern, pinned, as the regex parser reads it (see _parsed)."""
+        return tuple(_parse(_pinned(p, self.tagged)) for p in self._expanded[1])
 
     @functools.cached_property
-    def veto(self) -> re.Pattern | None:
-        """All exclude patterns as one: a single search tells whether any vetoes the sentence."""
-        if len(self._excluded) <= 1:
-            return self._excluded[0] if self._excluded else None
-        return re.compile("|".join(f"(?:{p.pattern})" for p in self._excluded))
+    def _excluded(self) -> tuple[re.Pattern, ...]:
+        return tuple(map(_compile, self._excluded_parsed))
+
+    @functools.cached_property
+    def exclude_needs(self) -> tuple[tuple[tuple[str, ...], ...] | None, ...]:
+        """Per exclude pattern, the literal sets its matches need (see rule_needs)."""
+        plain = self._excluded_parsed if not self.tagged else tuple(_parse(_pinned(_any_token(p))) for p in self._expanded[1])
+        return tuple(map(_safe_needs, plain))
+
+    def vetoed(self, stream: "Stream") -> bool:
+        """Whether one of the exclude patterns matches the sentence."""
+        text = stream.tagged if self.tagged else stream.text
+        return any(pattern.search(text) for pattern in self._excluded)
 
     @functools.cached_property
     def needs(self):
@@ -253,7 +263,7 @@ class Rule:
 
     @functools.cached_property
     def prefilter(self):
-        """Per pattern, its prefilter test and keys (see prefilter); built once per rule."""
+        """Per pattern, the keys it is filed under (see prefilter); built once per rule."""
         return prefilter(self)
 
     def compile(self) -> None:
@@ -283,7 +293,7 @@ def _spans(rule: Rule, patterns, stream: "Stream") -> list[tuple[int, int]]:
     text = stream.tagged if rule.tagged else stream.text
     found = [m.span() for pattern in patterns for m in pattern.finditer(text)]
     # The veto is looked for only when there is something to veto: most sentences have not.
-    if not found or (rule.veto is not None and rule.veto.search(text)):
+    if not found or rule.vetoed(stream):
         return []
     return [stream.span(start, end, rule.tagged) for start, end in found if end > start]
 
@@ -398,9 +408,7 @@ def _needs(items) -> _Needs:
             if low >= 1:
                 needs += _needs(sub)
         elif op is _sre.BRANCH:
-            keys = [_best(_needs(alternative)) for alternative in av[1]]
-            if all(keys):
-                needs.append(frozenset().union(*keys))
+            needs += _branch_needs([_needs(alternative) for alternative in av[1]])
         elif op is _sre.IN:
             if all(member_op is _sre.LITERAL for member_op, _ in av):
                 needs.append(frozenset(chr(code) for _, code in av))
@@ -419,6 +427,7 @@ def _needs(items) -> _Needs:
 _PUNCTUATION = frozenset("、。，．,.!?！？「」『』（）()・…〜~ー")
 
 
+@functools.cache
 def _word_score(word: str) -> int:
     """Length plus 3 for kanji or katakana, both without punctuation."""
     word = "".join(c for c in word if c not in _PUNCTUATION)
@@ -430,8 +439,39 @@ def _selectivity(literals: frozenset[str]) -> int:
     return min(_word_score(lit.strip()) for lit in literals)
 
 
-def _best(needs: _Needs) -> frozenset[str] | None:
-    return max(needs, key=_selectivity) if needs else None
+def _rank(literals: frozenset[str]) -> tuple:
+    """_selectivity, ties broken by the literals themselves: the same sets are chosen in
+    every process (a set's order changes with the string hash seed)."""
+    return _selectivity(literals), sorted(literals)
+
+
+def _branch_needs(alternatives: list[_Needs]) -> _Needs:
+    """What a branch needs. Whichever alternative matches meets one set of each of its own,
+    so one set taken from every alternative, joined, is a set the branch needs: joined
+    rank by rank (rarest with rarest…; a shorter list repeats its last), each is a test."""
+    if not all(alternatives):
+        return []  # an alternative that needs nothing: the branch needs nothing
+    ranked = [sorted(set(needs), key=_rank, reverse=True) for needs in alternatives]
+    return [frozenset().union(*(sets[min(rank, len(sets) - 1)] for sets in ranked)) for rank in range(max(map(len, ranked)))]
+
+
+def pattern_needs(parsed) -> tuple[tuple[str, ...], ...] | None:
+    """The literal sets a parsed pattern's matches need (rarest first); None: no filter."""
+    if isinstance(parsed, str):  # no parser to read it with
+        return None
+    # The pins around the pattern are lookarounds: they need nothing.
+    if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
+        return None
+    needs = sorted(set(_needs(parsed)), key=_rank, reverse=True)
+    return tuple(tuple(sorted(n)) for n in needs) or None
+
+
+def _safe_needs(parsed) -> tuple[tuple[str, ...], ...] | None:
+    """pattern_needs(parsed), or None (no filter) if the parsed form is not understood."""
+    try:
+        return pattern_needs(parsed)
+    except Exception:  # noqa: BLE001 (any parser hiccup means: no filter)
+        return None
 
 
 def rule_needs(rule: Rule) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
@@ -440,18 +480,8 @@ def rule_needs(rule: Rule) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
         trees = rule._plain_parsed
     except Exception:  # noqa: BLE001 (any parser hiccup means: no prefilter for this rule)
         return None
-    found = []
-    for parsed in trees:
-        if isinstance(parsed, str):  # no parser to read it with
-            return None
-        # The pins around the pattern are lookarounds: they need nothing.
-        if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
-            return None
-        needs = sorted(set(_needs(parsed)), key=_selectivity, reverse=True)
-        if not needs:
-            return None
-        found.append(tuple(tuple(sorted(n)) for n in needs))
-    return tuple(found) or None
+    found = tuple(map(_safe_needs, trees))
+    return None if not found or None in found else found
 
 
 def _literal_runs(items, runs: list[str]) -> None:
@@ -537,58 +567,66 @@ def _set_rarity(literals: tuple[str, ...]) -> tuple:
     return min(_rarity(_key(lit)) for lit in literals), -len(literals), literals
 
 
-def _literal_test(needs: tuple[tuple[str, ...], ...], filed_under: tuple[str, ...]) -> Callable[[str], bool] | None:
-    """What one pattern needs, as a test of the stream ``t``, rarest set first; None if
-    nothing is left to test once a key of ``filed_under`` is in a piece."""
-    tests = sorted((n for n in needs if n != filed_under), key=_set_rarity, reverse=True)
-    if any(_key(lit) != lit for lit in filed_under):  # a key in a piece is the literal only if they are one
-        tests.append(filed_under)
-    if not tests:
-        return None
-    sets = tuple(tuple(literals) for literals in tests)
-
-    def test(t: str) -> bool:
-        # Every set needs one of its literals; plain loops stop at the first miss.
-        for literals in sets:
-            for literal in literals:
-                if literal in t:
-                    break
-            else:
-                return False
-        return True
-
-    return test
-
-
-def prefilter(rule: Rule) -> tuple[tuple[Callable[[str], bool] | None, frozenset[str]] | None, ...]:
-    """Per pattern of ``rule``: (test of the literal sets it needs, keys to file it under),
-    or None where the rule has no prefilter (the pattern is always tried). The pattern is
-    filed under the keys of its rarest literal set; a test of None means being found
-    under a key is test enough.
-    """
+def prefilter(rule: Rule) -> tuple[frozenset[str] | None, ...]:
+    """Per pattern of ``rule``: the keys to file it under (those of its rarest literal
+    set), or None where the rule has no prefilter (the pattern is always tried)."""
     needs = rule.needs
     if needs is None:
         return (None,) * len(rule.patterns)
-    filed = [max(n, key=_set_rarity) for n in needs]
-    return tuple((_literal_test(n, f), frozenset(map(_key, f))) for n, f in zip(needs, filed))
+    return tuple(frozenset(map(_key, max(n, key=_set_rarity))) for n in needs)
 
 
-class _KeysOfForm(dict):
-    """form -> the pattern slots filed under the keys the form holds, worked out at first sight."""
+def _atom(literal: str) -> str:
+    """The rarest piece of ``literal`` between spaces: it lies inside one form."""
+    return max(filter(None, literal.split(" ")), key=_rarity)
 
-    def __init__(self, index: "RuleIndex"):
+
+@functools.lru_cache(maxsize=100_000)  # read by both caches of every index in a scenario's chain
+def _substrings(form: str, longest: int) -> frozenset[str]:
+    """Every substring of ``form`` up to ``longest`` characters."""
+    return frozenset(form[i:j] for i in range(len(form)) for j in range(i + 1, min(len(form), i + longest) + 1))
+
+
+def _all_in(sets: tuple[tuple[str, ...], ...], text: str) -> bool:
+    """Whether every set has one of its literals in ``text`` (plain loops stop at the first miss)."""
+    for literals in sets:
+        for literal in literals:
+            if literal in text:
+                break
+        else:
+            return False
+    return True
+
+
+class _Veto(NamedTuple):
+    """An exclude pattern in an index: the bits and in-text sets of what it needs (see RuleIndex)."""
+
+    bits: int
+    in_text: tuple[tuple[str, ...], ...]
+    pattern: re.Pattern
+
+
+def _vetoed(vetoes: tuple[_Veto, ...], mask: int, plain: str, text: str) -> bool:
+    """Whether one of ``vetoes`` matches ``text``, the sentence whose plain stream and mask
+    are ``plain`` and ``mask``: only those whose literals are there are searched."""
+    for bits, in_text, pattern in vetoes:
+        if mask & bits == bits and (not in_text or _all_in(in_text, plain)) and pattern.search(text):
+            return True
+    return False
+
+
+class _FormCache(dict):
+    """form -> what ``read(form)`` says of it, worked out at first sight and kept."""
+
+    def __init__(self, read: Callable[[str], object]):
         super().__init__()
-        self.index = index
+        self.read = read
 
-    def __missing__(self, form: str) -> frozenset[int]:
+    def __missing__(self, form: str):
         if len(self) >= 100_000:  # bounds the memory odd input can take
             self.clear()
-        by_key = self.index._by_key
-        first_chars = self.index._first_chars
-        keys = {key for c in set(form) for key in first_chars.get(c, ()) if key in form}
-        slots = frozenset().union(*map(by_key.__getitem__, keys), by_key.get(EXACT + form, ()))
-        self[form] = slots
-        return slots
+        found = self[form] = self.read(form)
+        return found
 
 
 class RuleIndex:
@@ -596,66 +634,98 @@ class RuleIndex:
     only the patterns whose needed literals are all in it.
 
     Each pattern is filed under the keys of its rarest literal set; a sentence's forms
-    (which keys each holds is worked out once per form) pick the patterns whose tests to
-    run. With ``base``, the index covers ``base.rules + rules`` and leaves the first part
-    to ``base``: the built-in rules' index is shared by every scenario.
+    (which keys each holds is worked out once per form) pick the patterns to look at.
+    Each literal set a pattern needs has a bit, set in a form's mask if the form holds
+    one of the set's literals (for a literal across spaces, its rarest piece): a
+    pattern is tried only if the sentence's mask has all its bits, and its sets whose
+    literals cross spaces are in the stream's text. With ``base``, the index covers
+    ``base.rules + rules`` and leaves the first part to ``base``: the built-in rules'
+    index is shared by every scenario.
     """
 
     def __init__(self, rules: tuple[Rule, ...], base: "RuleIndex | None" = None):
         self.base = base
         self.rules = (base.rules if base else ()) + tuple(rules)
         self._own = tuple(rules)
-        self._rule_of: list[int] = []  # pattern slot -> index of its rule in self._own
-        self._pattern_of: list[re.Pattern] = []  # pattern slot -> the compiled pattern
-        self._test_of: list[Callable[[str], bool] | None] = []  # pattern slot -> its test
+        # Pattern slot -> (its rule, the compiled pattern, the bits of the literal sets it
+        # needs, the sets to look for in the text itself, the rule's vetoes).
+        self._slots: list[tuple[Rule, re.Pattern, int, tuple[tuple[str, ...], ...], tuple[_Veto, ...]]] = []
         self._always: set[int] = set()  # slots of patterns without a prefilter
         self._by_key: dict[str, set[int]] = {}  # key -> slots filed under it
-        for i, rule in enumerate(self._own):
-            for pattern, filter_ in zip(rule._compiled, rule.prefilter):
-                slot = len(self._pattern_of)
-                self._rule_of.append(i)
-                self._pattern_of.append(pattern)
-                self._test_of.append(filter_ and filter_[0])
-                if filter_ is None:  # no prefilter: always tried
+        self._bit_of_set: dict[frozenset[str], int] = {}  # a set's atoms -> its bit
+        self._bits_of_atom: dict[str, int] = {}  # atom -> bits of the sets it is in
+        for rule in self._own:
+            # An exclude is searched only where a rule fires, and only if its literals are there too.
+            vetoes = tuple(_Veto(*self._bits(needs or ()), pattern) for needs, pattern in zip(rule.exclude_needs, rule._excluded))
+            for pattern, keys, needs in zip(rule._compiled, rule.prefilter, rule.needs or itertools.repeat(())):
+                slot = len(self._slots)
+                self._slots.append((rule, pattern, *self._bits(needs), vetoes))
+                if keys is None:  # no prefilter: always tried
                     self._always.add(slot)
-                else:
-                    for key in filter_[1]:
-                        self._by_key.setdefault(key, set()).add(slot)
-        self._first_chars: dict[str, list[str]] = {}  # a key's first character -> keys
-        for key in self._by_key:
-            self._first_chars.setdefault(key[0], []).append(key)
-        self._keys_of_form = _KeysOfForm(self)
+                for key in keys or ():
+                    self._by_key.setdefault(key, set()).add(slot)
+        # As long as the base's, so that both read a form's substrings from one cache.
+        self._longest = max([base._longest if base else 0, *map(len, [*self._by_key, *self._bits_of_atom])])
+        self._slots_of_form = _FormCache(self._slots_in)
+        self._mask_of_form = _FormCache(self._mask_of)
         self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + (self,)  # indexes in rule order
 
-    def _tried(self, stream: Stream) -> Iterator[tuple[Rule, re.Pattern]]:
-        """(rule, pattern) for every pattern that may match the sentence, in rule order:
-        those filed under a key in one of its pieces that pass their tests, and those
-        without a prefilter."""
-        text = stream.text
+    def _bits(self, needs: tuple[tuple[str, ...], ...]) -> tuple[int, tuple[tuple[str, ...], ...]]:
+        """The bits of a pattern's literal sets, and the sets to look for in the text (those
+        with a literal across spaces: its atom alone is only a part of it), rarest first."""
+        bits = 0
+        for literals in needs:
+            atoms = frozenset(map(_atom, literals))
+            bit = self._bit_of_set.setdefault(atoms, 1 << len(self._bit_of_set))
+            bits |= bit
+            for atom in atoms:
+                self._bits_of_atom[atom] = self._bits_of_atom.get(atom, 0) | bit
+        in_text = sorted((n for n in needs if any(" " in lit for lit in n)), key=_set_rarity, reverse=True)
+        return bits, tuple(in_text)
+
+    def _slots_in(self, form: str) -> frozenset[int]:
+        """The slots filed under the keys ``form`` holds (its substrings looked up: quicker
+        than looking for every key in it)."""
+        by_key = self._by_key
+        found = [by_key[key] for key in _substrings(form, self._longest) if key in by_key]
+        return frozenset().union(*found, by_key.get(EXACT + form, ()))
+
+    def _mask_of(self, form: str) -> int:
+        """The bits of the literal sets whose atoms ``form`` holds."""
+        bits_of = self._bits_of_atom
+        return functools.reduce(operator.or_, [bits_of[atom] for atom in _substrings(form, self._longest) if atom in bits_of], 0)
+
+    def _tried(self, stream: Stream) -> list[tuple[Rule, re.Pattern, tuple[_Veto, ...], int]]:
+        """(rule, pattern, the rule's vetoes, the sentence's mask) for every pattern that may
+        match the sentence, in rule order: those filed under a key in one of its pieces
+        whose literal sets are all met, and those without a prefilter."""
+        text, pieces = stream.text, stream.pieces
+        tried = []
         for index in self._chain:
-            if not index._pattern_of:
+            if not index._slots:
                 continue
-            slots = index._always.union(*map(index._keys_of_form.__getitem__, stream.pieces))
-            tests = index._test_of
-            for slot in sorted(slots):
-                test = tests[slot]
-                if test is None or test(text):
-                    yield index._own[index._rule_of[slot]], index._pattern_of[slot]
+            mask = functools.reduce(operator.or_, map(index._mask_of_form.__getitem__, pieces), 0)
+            slots = index._slots
+            for slot in sorted(index._always.union(*map(index._slots_of_form.__getitem__, pieces))):
+                rule, pattern, bits, in_text, vetoes = slots[slot]
+                if mask & bits == bits and (not in_text or _all_in(in_text, text)):
+                    tried.append((rule, pattern, vetoes, mask))
+        return tried
 
     def candidates(self, stream: Stream) -> list[Rule]:
         """The rules with a pattern worth trying on this sentence, in rule order."""
-        return list(dict.fromkeys(rule for rule, _ in self._tried(stream)))
+        return list(dict.fromkeys(rule for rule, *_ in self._tried(stream)))
 
     def matches(self, stream: Stream) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) wherever a rule fires in the sentence: the spans of
         ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
         found: list[tuple[Rule, int, int]] = []
-        for rule, pattern in self._tried(stream):
+        for rule, pattern, vetoes, mask in self._tried(stream):
             tagged = rule.tagged
             text = stream.tagged if tagged else stream.text
             spans = [m.span() for m in pattern.finditer(text)]
             # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
-            if spans and not (rule.veto is not None and rule.veto.search(text)):
+            if spans and not (vetoes and _vetoed(vetoes, mask, stream.text, text)):
                 found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
         return found
 
