@@ -122,6 +122,15 @@ def test_spoken_text_breaks_after_polite_endings(text, expected):
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["調べましたところ原因が分かりました", "ご注文が増えております関係で遅れております",
+     "点検が長引きました影響で到着が遅れます", "担当が不在でございましたもので折り返しが遅れました"],
+)
+def test_a_formal_noun_after_a_polite_ending_keeps_the_sentence_going(text):
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
     "text,expected",
     [
         ("大丈夫ですか明日届きます", ["大丈夫ですか", "明日届きます"]),

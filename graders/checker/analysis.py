@@ -361,8 +361,8 @@ def _ends_politely(word: _Word | Token, surface: str, prev: _Word | Token | None
 
 
 # Formal nouns that keigo attaches to a polite ending (おかけしましたことを, ご連絡しましたとおり,
-# ございましたため, 調べましたところ): the sentence goes on.
-_FORMAL_NOUNS = {"こと", "事", "とおり", "通り", "ため", "為", "上", "うえ", "件", "旨", "段", "際", "次第", "ところ", "所"}
+# ございましたため, 調べましたところ, 増えております関係で, 遅れましたもので): the sentence goes on.
+_FORMAL_NOUNS = {"こと", "事", "とおり", "通り", "ため", "為", "上", "うえ", "件", "旨", "段", "際", "次第", "ところ", "所", "関係", "影響", "都合", "結果", "せい", "もの", "物"}
 
 
 def _continues(word: _Word | Token, surface: str) -> bool:
