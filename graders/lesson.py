@@ -17,8 +17,10 @@ from .checker.render import criteria_html, legend_html, scenario_html, score_htm
 from .checker.rubric import CRITERIA
 from .checker.scenarios import get_scenario
 from .learner.form import RewriteForm
-from .learner.progress import progress_chart, progress_table, progress_view
+from .learner.progress import progress_chart, progress_view
 from .roleplay import RolePlay, play
+# The course's whole table: the rewrites and the role-play conversations.
+from .roleplay.progress import course_progress as progress_table
 
 __all__ = [
     "ACT_NAMES",

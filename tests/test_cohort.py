@@ -290,3 +290,18 @@ def test_a_terminal_gets_a_progress_bar_with_eta(course, tmp_path):
     assert proc.wait() == 0
     text = shown.decode("utf-8", "replace")
     assert "採点中" in text and "100%" in text and "<00:" in text  # "<00:.." is tqdm's ETA
+
+
+def test_a_learner_on_the_gradebook_who_submitted_nothing_gets_zero_rows(course):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.add_student("absent", first_name="未提出")
+        gb.add_student("good")  # on the roster and in submitted/: still one learner
+    found = by_learner(rows_of(course))
+    assert sorted(found) == sorted([*EXPECTED_STATUS, "absent"])
+    rows = found["absent"]
+    assert [r.criterion for r in rows] == [c for c, _ in criteria_of(EXERCISE)]
+    assert {r.status for r in rows} == {"no_assignment"}
+    assert all(r.points == 0 and not r.passed and r.message.startswith(PROBLEMS["no_assignment"]) for r in rows)
+    assert {r.status for r in found["good"]} == {"graded"}

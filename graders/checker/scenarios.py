@@ -44,10 +44,6 @@ class Scenario:
     remedy_example: str = "〜は本日中に〜いたします"
 
     @property
-    def has_company_rules(self) -> bool:
-        return bool(self.forbidden or self.alternatives)
-
-    @property
     def rules(self) -> tuple[Rule, ...]:
         return self.forbidden + self.alternatives
 

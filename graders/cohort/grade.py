@@ -38,6 +38,7 @@ from . import conversations
 from .answer_cells import answer_cells, assigned, entries, notebook_cells
 
 SUBMITTED = "submitted"
+GRADEBOOK = "gradebook.db"  # nbgrader's default place for it, in the course folder
 GENUINE = "genuine"  # the hidden check of every exercise (graders.assignments.grade_cells.assert_genuine)
 GENUINE_TITLE = "自分の言葉で書いた返信"
 
@@ -112,8 +113,21 @@ def _subfolders(folder: Path) -> Iterator[str]:
 
 def student_ids(course_dir: str | os.PathLike) -> list[str]:
     """Every student under submitted/, sorted: folders, dot names included (issue 11.5), and
-    whatever else stands where a folder should (a link, a file): it gets a row with a status."""
-    return sorted(e.name for e in entries(submitted_dir(course_dir)))
+    whatever else stands where a folder should (a link, a file): it gets a row with a status.
+    Students the course's gradebook lists who submitted nothing are there too, so a cohort's
+    averages count them instead of leaving them out."""
+    return sorted({e.name for e in entries(submitted_dir(course_dir))} | set(gradebook_students(course_dir)))
+
+
+def gradebook_students(course_dir: str | os.PathLike) -> list[str]:
+    """The students in the course's nbgrader gradebook (DIR/gradebook.db), if it has one."""
+    path = Path(course_dir) / GRADEBOOK
+    if not path.is_file():
+        return []
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{path.resolve()}") as gb:
+        return [student.id for student in gb.students]
 
 
 def folder_problem(path: Path) -> str | None:
@@ -162,7 +176,8 @@ def iter_submissions(course_dir: str | os.PathLike, assignments: list[str], stud
     registered = set(graded_assignments())
     for student in student_ids(course_dir) if students is None else students:
         folder = root / student
-        problem = folder_problem(folder)
+        # On the gradebook's roster but no folder: nothing was submitted at all.
+        problem = None if not os.path.lexists(folder) else folder_problem(folder)
         present = set() if problem else {e.name for e in entries(folder)}
         empty = not (present & registered)
         for assignment in assignments:

@@ -110,12 +110,5 @@ def get_exercise(exercise_id: str) -> Exercise:
         raise InputError(f"課題「{exercise_id}」は登録されていません。graders/learner/exercises.toml を確認してください。") from None
 
 
-def get_assignment(assignment_id: str) -> Assignment:
-    try:
-        return all_assignments()[assignment_id]
-    except KeyError:
-        raise InputError(f"課題のまとまり「{assignment_id}」は登録されていません。graders/learner/exercises.toml を確認してください。") from None
-
-
 def for_assignment(assignment: str) -> list[Exercise]:
     return [e for e in all_exercises().values() if e.assignment == assignment]

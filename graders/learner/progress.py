@@ -37,19 +37,24 @@ def _max_score(scenario_id: str) -> int | None:
         return None
 
 
-def _row(exercise: Exercise, stored: dict | None, problem: str | None) -> dict:
-    """One table row; ``stored`` is the file's answers ({} if no file), ``problem`` why it was unreadable."""
-    row = {
-        "assignment": exercise.assignment,
-        "exercise": exercise.id,
-        "scenario": exercise.scenario,
+def empty_row(assignment: str, exercise_id: str, scenario_id: str) -> dict:
+    """A row for an exercise with nothing saved yet (the conversations' rows start here too)."""
+    return {
+        "assignment": assignment,
+        "exercise": exercise_id,
+        "scenario": scenario_id,
         "saved": False,
         "score": None,
-        "max_score": _max_score(exercise.scenario),
+        "max_score": _max_score(scenario_id),
         "passed": False,
         "attempts": 0,
         "status": STATUS_NO_FILE,
     }
+
+
+def _row(exercise: Exercise, stored: dict | None, problem: str | None) -> dict:
+    """One table row; ``stored`` is the file's answers ({} if no file), ``problem`` why it was unreadable."""
+    row = empty_row(exercise.assignment, exercise.id, exercise.scenario)
     if problem is not None:
         row["status"] = problem
         return row
@@ -71,7 +76,7 @@ def _row(exercise: Exercise, stored: dict | None, problem: str | None) -> dict:
     return row
 
 
-def _load(path: Path) -> tuple[dict, str | None]:
+def load_answers(path: Path) -> tuple[dict, str | None]:
     """The stored answers of one file and, if it cannot be read, a Japanese reason."""
     try:
         return answers.read(path), None
@@ -83,20 +88,29 @@ def _load(path: Path) -> tuple[dict, str | None]:
         return {}, f"{path.name} を開けません（{e.strerror}）。"
 
 
-def progress_table(root: str | Path = ".") -> pd.DataFrame:
-    """One row per registered exercise, in registry order, graded from the saved answers.
-
-    ``root`` is the course folder that holds ``exercises/`` (``".."`` from a lesson notebook).
-    """
+def rewrite_rows(root: str | Path = ".") -> list[dict]:
+    """One row per registered rewrite exercise, in registry order, graded from the saved answers."""
     loaded: dict[str, tuple[dict, str | None]] = {}
     rows = []
     for exercise in all_exercises().values():
         if exercise.assignment not in loaded:
-            loaded[exercise.assignment] = _load(answers_path(root, exercise.assignment))
+            loaded[exercise.assignment] = load_answers(answers_path(root, exercise.assignment))
         stored, problem = loaded[exercise.assignment]
         rows.append(_row(exercise, stored, problem))
+    return rows
+
+
+def as_table(rows: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=COLUMNS)
     return df.astype({"score": "Int64", "max_score": "Int64", "attempts": int, "saved": bool, "passed": bool})
+
+
+def progress_table(root: str | Path = ".") -> pd.DataFrame:
+    """The rewrite exercises' table (graders.roleplay.progress.course_progress adds the conversations).
+
+    ``root`` is the course folder that holds ``exercises/`` (``".."`` from a lesson notebook).
+    """
+    return as_table(rewrite_rows(root))
 
 
 def progress_view(df: pd.DataFrame) -> pd.DataFrame:

@@ -101,10 +101,13 @@ def test_grade_cohort_csv_agrees_with_the_gradebook(class_round):
     for row in rows:
         assert row["assignment"] == ASSIGNMENT and row["exercise"] == EXERCISE
         per_learner.setdefault(row["student_id"], {})[f"q1-{row['criterion']}"] = float(row["points"])
-    # grade-cohort re-grades what was collected: the submitters, not yui, who has no folder.
-    assert set(per_learner) == set(SUBMITTERS)
+    # grade-cohort lists the whole roster, as nbgrader's export does: yui, who has no folder,
+    # with 0 points, so the cohort's averages count her.
+    assert set(per_learner) == set(class_round.room.spec["learners"])
     for learner in SUBMITTERS:
         assert per_learner[learner] == recorded_grades(class_round.course, learner)
+    assert per_learner[ROLES["nothing"]] and set(per_learner[ROLES["nothing"]].values()) == {0.0}
+    assert {row["status"] for row in rows if row["student_id"] == ROLES["nothing"]} == {"no_assignment"}
     sources = {row["student_id"]: row["source"] for row in rows}
     assert sources[ROLES["literal"]] == "notebook" and sources[ROLES["form"]] == "answers.json"
 
