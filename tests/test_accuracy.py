@@ -56,19 +56,21 @@ def test_each_split_has_replies():
 # kind -> (recall floor, precision floor); criterion -> agreement floor.
 # Set on the 630 dev replies (w1-w5; w4 and w5 joined in issue 8's second round and were
 # measured before any rule was tuned on them), about two points below what was measured.
+# Third round: reason_question, alternative, asks_reason and proposes_alternative raised
+# (measured 99.0/99.5, 97.8/97.9, 99.8 and 98.9).
 DEV_ACTS = {
     "apology": (0.95, 0.94),
     "explanation": (0.89, 0.89),
     "remedy": (0.85, 0.89),
-    "reason_question": (0.96, 0.97),
-    "alternative": (0.95, 0.95),
+    "reason_question": (0.97, 0.97),
+    "alternative": (0.96, 0.96),
     "denial": (0.91, 0.94),
 }
 DEV_CRITERIA = {
     "apology_before_explanation": 0.93,
     "remedy_before_cause": 0.96,
-    "asks_reason": 0.97,
-    "proposes_alternative": 0.96,
+    "asks_reason": 0.98,
+    "proposes_alternative": 0.97,
     "no_denial": 0.97,
 }
 # Blind split, measured by the coordinator (never by a rule author) after issue 8's second
