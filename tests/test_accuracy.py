@@ -56,21 +56,23 @@ def test_each_split_has_replies():
 # kind -> (recall floor, precision floor); criterion -> agreement floor.
 # Set on the 630 dev replies (w1-w5; w4 and w5 joined in issue 8's second round and were
 # measured before any rule was tuned on them), about two points below what was measured.
-# Explanation, remedy and their two criteria raised in issue 8's third round (measured 92.7/95.3,
-# 91.0/95.8, 97.9%, 99.0%).
+# Third round (issue 8): raised where the rules now do better on w1-w5: explanation 92.7/95.3,
+# remedy 91.0/95.8, reason_question 99.0/99.5, alternative 97.8/97.9, denial 96.9%;
+# apology_before_explanation 97.9%, remedy_before_cause 99.0%, asks_reason 99.8%,
+# proposes_alternative 98.9%.
 DEV_ACTS = {
     "apology": (0.95, 0.94),
     "explanation": (0.90, 0.93),
     "remedy": (0.89, 0.93),
-    "reason_question": (0.96, 0.97),
-    "alternative": (0.95, 0.95),
-    "denial": (0.95, 0.94),  # raised from 0.91 when the denial rules reached 96.9% on w1-w5
+    "reason_question": (0.97, 0.97),
+    "alternative": (0.96, 0.96),
+    "denial": (0.95, 0.94),
 }
 DEV_CRITERIA = {
     "apology_before_explanation": 0.95,
     "remedy_before_cause": 0.97,
-    "asks_reason": 0.97,
-    "proposes_alternative": 0.96,
+    "asks_reason": 0.98,
+    "proposes_alternative": 0.97,
     "no_denial": 0.97,
 }
 # Blind split, measured by the coordinator (never by a rule author) after issue 8's second
