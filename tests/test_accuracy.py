@@ -110,7 +110,7 @@ def dev():
 
 @pytest.fixture(scope="module")
 def blind():
-    return score(load_realistic(REALISTIC / "blind"))
+    return score(_by_writers(load_realistic(REALISTIC / "blind"), ("w1", "w2", "w3")))
 
 
 def _check_floors(result, acts, criteria):
