@@ -1,6 +1,6 @@
 """``python -m benchmarks.accuracy``: how well the checker agrees with people's labels.
 
-    python -m benchmarks.accuracy [--dev-only] [--root DIR]
+    python -m benchmarks.accuracy [--dev-only] [--misses] [--by-writer] [--root DIR]
 
 Every labelled set in the repository, each reported apart:
 
@@ -153,6 +153,35 @@ def table(name: str, replies: list[Reply], result: Score) -> str:
     return "\n".join(lines)
 
 
+def writer_of(reply: Reply) -> str:
+    """The writer of a realistic reply: the first part of its id (w6-dev-001 -> w6)."""
+    return reply.id.split("-", 1)[0]
+
+
+def of_writers(replies: list[Reply], writers: tuple[str, ...]) -> list[Reply]:
+    return [r for r in replies if writer_of(r) in writers]
+
+
+def writers_table(replies: list[Reply]) -> str:
+    """One line per writer: recall/precision per act kind and all criteria's agreement, to see
+    at a glance how the rules carry over from the writers they were tuned on to the others."""
+    kinds = [k for k in KIND_MAP if k != "apology"]
+    head = f"  {'writer':<8}{'replies':>8}" + "".join(f"{k[:15]:>16}" for k in kinds) + f"{'criteria':>10}"
+    lines = [head, f"  {'':<16}" + "".join(f"{'R / P':>16}" for _ in kinds)]
+    names = sorted({writer_of(r) for r in replies}, key=lambda w: (len(w), w))
+    for writer in names:
+        mine = of_writers(replies, (writer,))
+        result = score(mine)
+        cells = []
+        for kind in kinds:
+            c = result.acts[kind]
+            cells.append(f"{_pct(c.recall).strip()} / {_pct(c.precision).strip()}")
+        agreed = sum(a for a, _ in result.agree.values())
+        judged = sum(j for _, j in result.agree.values())
+        lines.append(f"  {writer:<8}{len(mine):>8}" + "".join(f"{cell:>16}" for cell in cells) + f"{_pct(agreed / judged):>10}")
+    return "\n".join(lines)
+
+
 def sets(root: Path, dev_only: bool) -> list[tuple[str, list[Reply]]]:
     """(name, replies) for every labelled set under ``root``, the blind split last."""
     data = root / "tests" / "data"
@@ -167,11 +196,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy", description=__doc__.split("\n\n")[0])
     parser.add_argument("--dev-only", action="store_true", help="leave out the blind split (while writing rules)")
     parser.add_argument("--misses", action="store_true", help="list every disagreement (never on the blind split)")
+    parser.add_argument("--by-writer", action="store_true", help="also one line per writer of each realistic split")
     parser.add_argument("--root", type=Path, default=ROOT, help="the repository whose labelled sets to read")
     args = parser.parse_args(argv)
     for name, replies in sets(args.root, args.dev_only):
         result = score(replies)
         print(table(name, replies, result))
+        if args.by_writer and replies[0].acts is not None:
+            print(writers_table(replies))
         if args.misses and "BLIND" not in name:
             print("\n".join(f"    {m}" for m in result.misses))
         print()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.accuracy import KIND_MAP, REALISTIC_CRITERIA, load_labelled, load_realistic, score
+from benchmarks.accuracy import KIND_MAP, REALISTIC_CRITERIA, load_labelled, load_realistic, of_writers, score
 
 DATA = Path(__file__).parent / "data"
 REALISTIC = DATA / "realistic"
@@ -99,18 +99,14 @@ LABELLED_AGREEMENT = 0.99  # the repository's own labelled replies (tests/test_s
 ROUND_TWO_WRITERS = ("w1", "w2", "w3", "w4", "w5")
 
 
-def _by_writers(replies, writers):
-    return [r for r in replies if r.id.split("-", 1)[0] in writers]
-
-
 @pytest.fixture(scope="module")
 def dev():
-    return score(_by_writers(load_realistic(REALISTIC / "dev"), ROUND_TWO_WRITERS))
+    return score(of_writers(load_realistic(REALISTIC / "dev"), ROUND_TWO_WRITERS))
 
 
 @pytest.fixture(scope="module")
 def blind():
-    return score(_by_writers(load_realistic(REALISTIC / "blind"), ("w1", "w2", "w3")))
+    return score(of_writers(load_realistic(REALISTIC / "blind"), ("w1", "w2", "w3")))
 
 
 def _check_floors(result, acts, criteria):
