@@ -62,7 +62,7 @@ DEV_ACTS = {
     "remedy": (0.85, 0.89),
     "reason_question": (0.96, 0.97),
     "alternative": (0.95, 0.95),
-    "denial": (0.93, 0.94),
+    "denial": (0.95, 0.94),  # raised from 0.91 when the denial rules reached 96.9% on w1-w5
 }
 DEV_CRITERIA = {
     "apology_before_explanation": 0.93,

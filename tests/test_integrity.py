@@ -118,6 +118,15 @@ def test_a_list_of_patterns_is_not_a_reply(text, hint):
     assert hint in found.message
 
 
+def test_an_e_mail_header_and_a_self_introduction_are_not_bare_words():
+    text = ("株式会社みなと商事 総務部 木下様\n\nいつもお世話になっております。経理システム サポート窓口の森です。\n"
+            "ご不便をおかけし、申し訳ございません。本日10時に修正版を反映いたしました。\nよろしくお願いいたします。")
+    assert integrity.pattern_list(analyse(text)) is None
+    # The same line with keywords after a space is still a list of words.
+    listed = "申し訳ございません。\n原因 設定ミス。対処 再起動。\n今後ともよろしくお願いいたします。"
+    assert integrity.pattern_list(analyse(listed)) is not None
+
+
 def test_a_short_list_of_options_inside_prose_is_fine():
     assert integrity.pattern_list(analyse(GENUINE[1])) is None
 

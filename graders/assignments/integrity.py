@@ -148,6 +148,8 @@ def keyword_stuffing(analysis: Analysis) -> Finding | None:
 BARE_WORD_CHARS = 8
 _CHUNK = re.compile(r"[\s\u3000。．！!？?]+")
 _ADDRESS = re.compile(r"(様|御中|殿|各位|さん)$")
+# The writer's team and name after a space: 〇〇アプリ サポートの田島です, 総務部 担当の山田と申します.
+_INTRODUCTION = re.compile(r"[^\s。]+[ \u3000]+[^\s。]*の[^\s。の]{1,8}(です|でございます|と申します)(?=[。！!]|\s*$)")
 _LETTER_WORDS = frozenset("拝啓 敬具 謹啓 謹白 前略 草々 記 以上".split())
 _WORD_POS = ("名詞", "接頭辞", "接尾辞")
 
@@ -161,6 +163,8 @@ def bare_words(text: str) -> list[str]:
         chunks = _CHUNK.split(line)
         if any(_ADDRESS.search(chunk) for chunk in chunks):
             continue  # an address line: 〇〇株式会社 総務部 山田様
+        if _INTRODUCTION.search(line):
+            continue  # a self-introduction: 〇〇アプリ サポートの田島です
         for chunk in chunks:
             if not chunk or len(chunk) > BARE_WORD_CHARS or chunk in _LETTER_WORDS:
                 continue
