@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Callable, Iterator, NamedTuple
 
+from . import needs_cache
 from .analysis import OTHER_TAG, POS_TAGS, TAG_NAMES, TAG_RANGE, Sentence, analyse
 
 ACT_KINDS = (
@@ -599,18 +600,20 @@ def _all_in(sets: tuple[tuple[str, ...], ...], text: str) -> bool:
 
 
 class _Veto(NamedTuple):
-    """An exclude pattern in an index: the bits and in-text sets of what it needs (see RuleIndex)."""
+    """An exclude pattern in an index: the bits and in-text sets of what it needs (see
+    RuleIndex), and which exclude of which rule it is (compiled when first searched)."""
 
     bits: int
     in_text: tuple[tuple[str, ...], ...]
-    pattern: re.Pattern
+    rule: "Rule"
+    number: int
 
 
 def _vetoed(vetoes: tuple[_Veto, ...], mask: int, plain: str, text: str) -> bool:
     """Whether one of ``vetoes`` matches ``text``, the sentence whose plain stream and mask
     are ``plain`` and ``mask``: only those whose literals are there are searched."""
-    for bits, in_text, pattern in vetoes:
-        if mask & bits == bits and (not in_text or _all_in(in_text, plain)) and pattern.search(text):
+    for bits, in_text, rule, number in vetoes:
+        if mask & bits == bits and (not in_text or _all_in(in_text, plain)) and rule._excluded[number].search(text):
             return True
     return False
 
@@ -647,19 +650,20 @@ class RuleIndex:
         self.base = base
         self.rules = (base.rules if base else ()) + tuple(rules)
         self._own = tuple(rules)
-        # Pattern slot -> (its rule, the compiled pattern, the bits of the literal sets it
-        # needs, the sets to look for in the text itself, the rule's vetoes).
-        self._slots: list[tuple[Rule, re.Pattern, int, tuple[tuple[str, ...], ...], tuple[_Veto, ...]]] = []
+        # Pattern slot -> (its rule, the pattern's number in it, the bits of the literal sets
+        # it needs, the sets to look for in the text itself, the rule's vetoes). A rule's
+        # patterns are compiled when the prefilter first lets one of them try a sentence.
+        self._slots: list[tuple[Rule, int, int, tuple[tuple[str, ...], ...], tuple[_Veto, ...]]] = []
         self._always: set[int] = set()  # slots of patterns without a prefilter
         self._by_key: dict[str, set[int]] = {}  # key -> slots filed under it
         self._bit_of_set: dict[frozenset[str], int] = {}  # a set's atoms -> its bit
         self._bits_of_atom: dict[str, int] = {}  # atom -> bits of the sets it is in
         for rule in self._own:
             # An exclude is searched only where a rule fires, and only if its literals are there too.
-            vetoes = tuple(_Veto(*self._bits(needs or ()), pattern) for needs, pattern in zip(rule.exclude_needs, rule._excluded))
-            for pattern, keys, needs in zip(rule._compiled, rule.prefilter, rule.needs or itertools.repeat(())):
+            vetoes = tuple(_Veto(*self._bits(needs or ()), rule, i) for i, needs in enumerate(rule.exclude_needs))
+            for number, (keys, needs) in enumerate(zip(rule.prefilter, rule.needs or itertools.repeat(()))):
                 slot = len(self._slots)
-                self._slots.append((rule, pattern, *self._bits(needs), vetoes))
+                self._slots.append((rule, number, *self._bits(needs), vetoes))
                 if keys is None:  # no prefilter: always tried
                     self._always.add(slot)
                 for key in keys or ():
@@ -707,9 +711,9 @@ class RuleIndex:
             mask = functools.reduce(operator.or_, map(index._mask_of_form.__getitem__, pieces), 0)
             slots = index._slots
             for slot in sorted(index._always.union(*map(index._slots_of_form.__getitem__, pieces))):
-                rule, pattern, bits, in_text, vetoes = slots[slot]
+                rule, number, bits, in_text, vetoes = slots[slot]
                 if mask & bits == bits and (not in_text or _all_in(in_text, text)):
-                    tried.append((rule, pattern, vetoes, mask))
+                    tried.append((rule, rule._compiled[number], vetoes, mask))
         return tried
 
     def candidates(self, stream: Stream) -> list[Rule]:
@@ -759,8 +763,17 @@ def builtin_rules() -> tuple[Rule, ...]:
         if entry.name.endswith(".toml") and entry.name != "fragments.toml":
             data = tomllib.loads(entry.read_text(encoding="utf-8"))
             rules.extend(rule_from_table(t) for t in data.get("rule", []))
-    for rule in rules:
-        rule.compile()
+    cache_key = needs_cache.key()
+    cached = needs_cache.load(cache_key)
+    if cached is not None and all(r.id in cached for r in rules) and len(cached) == len(rules):
+        # Checked and read on an earlier start: the prefilter's needs come from the cache
+        # (cached_property keeps its value in the instance's __dict__), patterns compile on use.
+        for rule in rules:
+            rule.__dict__["needs"], rule.__dict__["exclude_needs"] = cached[rule.id]
+    else:
+        for rule in rules:
+            rule.compile()
+        needs_cache.save(cache_key, {r.id: (r.needs, r.exclude_needs) for r in rules})
     unknown = sorted({r.kind for r in rules} - set(ACT_KINDS))
     if unknown:
         raise ValueError(f"unknown act kinds in graders/rules: {unknown}")

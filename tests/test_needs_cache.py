@@ -1,0 +1,76 @@
+"""The prefilter's needs kept between runs: a start that reads them from the cache finds
+exactly what a start that parsed every pattern finds, and a bad cache is never trusted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from graders.checker import needs_cache
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS = [
+    "大変申し訳ございません。台風の影響で出荷が止まっております。明日には発送できる見込みです。",
+    "いえ、ホームページに書いてありますよね。ご覧になっていませんか？",
+    "差し支えなければ、どのような場面でお使いになるか教えていただけますか。店頭受け取りでしたら本日中にご用意できます。",
+]
+# One child: every act (kind, span, rule) and criterion of each text, as JSON.
+PROGRAM = """
+import json, sys
+from graders import check
+texts = json.loads(sys.argv[1])
+out = []
+for t in texts:
+    r = check(t)
+    out.append([[a.kind, a.start, a.end, a.rule] for a in r.acts] + [[c.id, c.passed] for c in r.criteria])
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def run(cache_home: Path) -> list:
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
+    done = subprocess.run([sys.executable, "-c", PROGRAM, json.dumps(TEXTS)], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def cache_files(cache_home: Path) -> list[Path]:
+    return sorted((cache_home / "outai-rewrite").glob("needs-*.json"))
+
+
+def test_a_start_from_the_cache_finds_what_a_start_without_it_finds(tmp_path):
+    first = run(tmp_path)  # no cache yet: every pattern parsed, the cache written
+    [written] = cache_files(tmp_path)
+    assert written.name == f"needs-{needs_cache.key()}.json"
+    assert run(tmp_path) == first  # read from the cache
+    assert any(kind == "denial" for reply in first for kind, *_ in reply)
+
+
+def test_a_damaged_cache_is_not_trusted(tmp_path):
+    expected = run(tmp_path)
+    [written] = cache_files(tmp_path)
+    written.write_text('{"apology.sumimasen": [[["x"]], []]', encoding="utf-8")  # cut short
+    assert run(tmp_path) == expected
+    written.write_text(json.dumps({"no.such.rule": [None, []]}), encoding="utf-8")  # wrong rules
+    assert run(tmp_path) == expected
+
+
+def test_an_unwritable_cache_folder_changes_nothing(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")  # XDG_CACHE_HOME that cannot hold a folder
+    assert run(blocked) == run(tmp_path / "fresh")
+
+
+def test_the_key_changes_with_a_rule_file(tmp_path):
+    import shutil
+
+    source = Path(needs_cache.__file__).parent
+    copy = tmp_path / "checker"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = needs_cache.key(copy)
+    assert before == needs_cache.key(source)
+    rules = copy / "rules" / "denial.toml"
+    rules.write_text(rules.read_text(encoding="utf-8") + "\n# one more line\n", encoding="utf-8")
+    assert needs_cache.key(copy) != before
