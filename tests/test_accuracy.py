@@ -53,78 +53,101 @@ def test_each_split_has_replies():
 
 # ---------------------------------------------------------------- floors
 
-# kind -> (recall floor, precision floor); criterion -> agreement floor.
-# Set on the 630 dev replies (w1-w5; w4 and w5 joined in issue 8's second round and were
-# measured before any rule was tuned on them), about two points below what was measured.
-# Third round (issue 8): raised where the rules now do better on w1-w5: explanation 92.7/95.3,
-# remedy 91.0/95.8, reason_question 99.0/99.5, alternative 97.8/97.9, denial 96.9%;
-# apology_before_explanation 97.9%, remedy_before_cause 99.0%, asks_reason 99.8%,
-# proposes_alternative 98.9%.
+# kind -> (recall floor, precision floor); criterion -> agreement floor. Floors sit about two
+# points below what was measured (never lowered; a harder group of writers gets its own).
+#
+# Dev w1-w5 (630 replies), set in issue 8's second round and raised in its third, where the rules
+# now measure explanation 93.6/95.8, remedy 92.6/95.8, reason_question 99.0/99.5, alternative
+# 97.8/98.2, denial 97.8/95.5; apology_before_explanation 98.1%.
 DEV_ACTS = {
-    "apology": (0.95, 0.94),
-    "explanation": (0.90, 0.93),
-    "remedy": (0.89, 0.93),
+    "apology": (0.97, 0.94),
+    "explanation": (0.91, 0.93),
+    "remedy": (0.90, 0.93),
     "reason_question": (0.97, 0.97),
     "alternative": (0.96, 0.96),
     "denial": (0.95, 0.94),
 }
 DEV_CRITERIA = {
-    "apology_before_explanation": 0.95,
+    "apology_before_explanation": 0.96,
     "remedy_before_cause": 0.97,
     "asks_reason": 0.98,
     "proposes_alternative": 0.97,
     "no_denial": 0.97,
 }
-# Blind split, measured by the coordinator (never by a rule author) after issue 8's second
-# round; floors about two points below. Far below issue 8's targets (recall 90%, precision
-# 95%, agreement 95%): see its notes. Denial precision fell from 92.9% (round one) to 79.5%
-# (round two, which lifted denial recall from 37% to 43% and no_denial agreement from 90.3%
-# to 90.9%): its floor was lowered from 0.90 to 0.77 on purpose; every other floor went up.
+# The dev writers whose replies DEV_ACTS/DEV_CRITERIA were set on.
+ROUND_TWO_WRITERS = ("w1", "w2", "w3", "w4", "w5")
+
+# Dev w6-w12 (792 replies, issue 8's third round), measured before any rule was tuned on them:
+# explanation 70.1/73.6, remedy 67.8/74.4, reason_question 89.5/84.9, alternative 76.3/87.8,
+# denial 33.6/92.6; all criteria 88.8%. After tuning: explanation 88.1/91.1, remedy 85.0/88.3,
+# reason_question 98.1/97.7, alternative 92.6/96.6, denial 95.0/98.3; criteria 95.7-99.4%.
+# writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
+LATER_WRITERS = {
+    ("w6", "w7", "w8", "w9", "w10", "w11", "w12"): (
+        {
+            "apology": (0.97, 0.95),
+            "explanation": (0.86, 0.89),
+            "remedy": (0.82, 0.86),
+            "reason_question": (0.96, 0.95),
+            "alternative": (0.90, 0.94),
+            "denial": (0.93, 0.96),
+        },
+        {
+            "apology_before_explanation": 0.93,
+            "remedy_before_cause": 0.96,
+            "asks_reason": 0.97,
+            "proposes_alternative": 0.95,
+            "no_denial": 0.97,
+        },
+    ),
+}
+
+# Blind split, measured by the coordinator (never by a rule author). Far below issue 8's
+# targets (recall 90%, precision 95%, agreement 95%): see its closing notes.
+# w1-w3 (165 replies by the writers of dev w1-w3): at the start of issue 8's third round
+# explanation 80.0/84.0, remedy 75.9/82.4, reason_question 96.1/94.8, alternative 84.5/91.2,
+# denial 42.6/79.5; at its end 84.3/88.0, 80.5/86.0, 96.1/94.8, 84.5/90.2, 66.2/80.3. (Denial
+# precision's floor was lowered once, from 0.90 to 0.77, in the second round; it is 0.78 now.)
 BLIND_ACTS = {
-    "apology": (0.95, 0.94),
-    "explanation": (0.77, 0.81),
-    "remedy": (0.73, 0.79),
-    "reason_question": (0.93, 0.92),
+    "apology": (0.98, 0.94),
+    "explanation": (0.82, 0.85),
+    "remedy": (0.78, 0.84),
+    "reason_question": (0.94, 0.92),
     "alternative": (0.82, 0.88),
-    "denial": (0.40, 0.77),
+    "denial": (0.64, 0.78),
 }
 BLIND_CRITERIA = {
-    "apology_before_explanation": 0.89,
+    "apology_before_explanation": 0.90,
     "remedy_before_cause": 0.93,
     "asks_reason": 0.95,
-    "proposes_alternative": 0.90,
-    "no_denial": 0.88,
+    "proposes_alternative": 0.91,
+    "no_denial": 0.91,
+}
+# w13 (120 replies by a writer who wrote no dev reply), measured when it joined: explanation
+# 67.5/80.8, remedy 71.7/81.4, reason_question 100/89.7, alternative 79.2/91.3, denial 35.5/81.5;
+# at the end of the round 73.5/85.7, 80.4/88.6, 100/92.1, 81.1/89.6, 59.7/88.1.
+NEW_BLIND_WRITER = ("w13",)
+NEW_BLIND_ACTS = {
+    "apology": (0.98, 0.96),
+    "explanation": (0.71, 0.83),
+    "remedy": (0.78, 0.86),
+    "reason_question": (0.98, 0.90),
+    "alternative": (0.79, 0.87),
+    "denial": (0.57, 0.86),
+}
+NEW_BLIND_CRITERIA = {
+    "apology_before_explanation": 0.87,
+    "remedy_before_cause": 0.95,
+    "asks_reason": 0.95,
+    "proposes_alternative": 0.93,
+    "no_denial": 0.89,
 }
 LABELLED_AGREEMENT = 0.99  # the repository's own labelled replies (tests/test_scenarios.py checks each)
-
-
-# The dev writers whose replies DEV_ACTS/DEV_CRITERIA were set on; later writers get floors of
-# their own (below), set when they joined, so that a harder writer never lowers an old floor.
-ROUND_TWO_WRITERS = ("w1", "w2", "w3", "w4", "w5")
 
 
 @pytest.fixture(scope="module")
 def dev():
     return score(of_writers(load_realistic(REALISTIC / "dev"), ROUND_TWO_WRITERS))
-
-
-# Writers who joined later, each group with floors of its own for the kinds tuned on it so far
-# (explanation, remedy and their criteria), about two points below what was measured after tuning.
-# w6-w8 (incident notices and apology mails; etiquette OK/NG and sales talk; review replies and
-# chat), held out before tuning: explanation 71.0/73.0, remedy 71.3/74.2. w9-w12 (front-line
-# service, B2B and technical work, mail order and hospitality, notices and review replies), held
-# out before tuning: explanation 73.7/77.2, remedy 68.4/78.3.
-# writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
-LATER_WRITERS = {
-    ("w6", "w7", "w8"): (
-        {"explanation": (0.81, 0.85), "remedy": (0.77, 0.84)},
-        {"apology_before_explanation": 0.93, "remedy_before_cause": 0.96},
-    ),
-    ("w9", "w10", "w11", "w12"): (
-        {"explanation": (0.76, 0.81), "remedy": (0.70, 0.82)},
-        {"apology_before_explanation": 0.87, "remedy_before_cause": 0.94},
-    ),
-}
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +181,10 @@ def test_later_writers_accuracy_floors(writers):
 
 def test_blind_accuracy_floors(blind):
     _check_floors(blind, BLIND_ACTS, BLIND_CRITERIA)
+
+
+def test_new_blind_writer_accuracy_floors():
+    _check_floors(score(of_writers(load_realistic(REALISTIC / "blind"), NEW_BLIND_WRITER)), NEW_BLIND_ACTS, NEW_BLIND_CRITERIA)
 
 
 def test_labelled_agreement_floor():
