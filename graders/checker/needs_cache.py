@@ -25,7 +25,13 @@ Needs = tuple[tuple[tuple[str, ...], ...] | None, ...] | None
 
 
 def _folder() -> Path | None:
-    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache" if Path.home().is_dir() else None)
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            home = Path.home()
+        except RuntimeError:  # no HOME and no password entry: no cache
+            return None
+        base = home / ".cache" if home.is_dir() else None
     return Path(base) / "outai-rewrite" if base else None
 
 

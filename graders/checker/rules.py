@@ -191,6 +191,12 @@ def _compile(parsed) -> re.Pattern:
     return re.compile(parsed) if isinstance(parsed, str) else _sre_compile.compile(parsed)
 
 
+def _plain(patterns: tuple[str, ...]) -> tuple:
+    """A tagged rule's patterns as the prefilter reads them: each part of speech as any
+    token, over the plain stream, parsed."""
+    return tuple(_parse(_pinned(_any_token(p))) for p in patterns)
+
+
 @dataclass(frozen=True)
 class Example:
     text: str
@@ -229,9 +235,7 @@ class Rule:
         """What the prefilter reads: for a tagged rule, each pattern with its parts of speech
         read as any token, over the plain stream. Its literals (``ます て`` across a space) are
         in the plain stream whenever the tagged pattern matches the tagged one."""
-        if not self.tagged:
-            return self._parsed
-        return tuple(_parse(_pinned(_any_token(p))) for p in self._expanded[0])
+        return self._parsed if not self.tagged else _plain(self._expanded[0])
 
     @functools.cached_property
     def _compiled(self) -> tuple[re.Pattern, ...]:
@@ -249,7 +253,7 @@ class Rule:
     @functools.cached_property
     def exclude_needs(self) -> tuple[tuple[tuple[str, ...], ...] | None, ...]:
         """Per exclude pattern, the literal sets its matches need (see rule_needs)."""
-        plain = self._excluded_parsed if not self.tagged else tuple(_parse(_pinned(_any_token(p))) for p in self._expanded[1])
+        plain = self._excluded_parsed if not self.tagged else _plain(self._expanded[1])
         return tuple(map(_safe_needs, plain))
 
     def vetoed(self, stream: "Stream") -> bool:
