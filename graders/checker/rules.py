@@ -22,6 +22,7 @@ Every rule carries examples: ``match`` (text and the span it must find) and ``no
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import itertools
@@ -186,9 +187,26 @@ def _parse(pattern: str):
     return pattern if _sre_compile is None else _sre_parse.parse(pattern)
 
 
-def _compile(parsed) -> re.Pattern:
-    """What ``re.compile`` makes of a pattern, from _parse()'s reading of it."""
-    return re.compile(parsed) if isinstance(parsed, str) else _sre_compile.compile(parsed)
+def _program(parsed) -> tuple | str:
+    """What the regex compiler makes of _parse()'s reading of a pattern, as plain data that
+    needs_cache can keep: (flags, code as bytes, groups, group names); without the parser,
+    the pattern itself."""
+    if isinstance(parsed, str):
+        return parsed
+    state = parsed.state
+    code = array.array("I", _sre_compile._code(parsed, 0)).tobytes()
+    return int(state.flags), code, state.groups, tuple(state.groupdict.items())
+
+
+def _compile(program: tuple | str) -> re.Pattern:
+    """The pattern a _program() is, built as ``re._compiler.compile`` builds it (no parsing)."""
+    if isinstance(program, str):
+        return re.compile(program)
+    flags, code, groups, names = program
+    indexgroup: list[str | None] = [None] * groups
+    for name, number in names:
+        indexgroup[number] = name
+    return _sre_engine.compile(None, flags, array.array("I", code).tolist(), groups - 1, dict(names), tuple(indexgroup))
 
 
 def _plain(patterns: tuple[str, ...]) -> tuple:
@@ -238,8 +256,14 @@ class Rule:
         return self._parsed if not self.tagged else _plain(self._expanded[0])
 
     @functools.cached_property
+    def programs(self) -> tuple[tuple, tuple]:
+        """The compiled programs (see _program) of the patterns and of the excludes: kept in
+        needs_cache, so that a later start makes the rule's patterns without parsing them."""
+        return tuple(map(_program, self._parsed)), tuple(map(_program, self._excluded_parsed))
+
+    @functools.cached_property
     def _compiled(self) -> tuple[re.Pattern, ...]:
-        return tuple(map(_compile, self._parsed))
+        return tuple(map(_compile, self.programs[0]))
 
     @functools.cached_property
     def _excluded_parsed(self) -> tuple:
@@ -248,7 +272,7 @@ class Rule:
 
     @functools.cached_property
     def _excluded(self) -> tuple[re.Pattern, ...]:
-        return tuple(map(_compile, self._excluded_parsed))
+        return tuple(map(_compile, self.programs[1]))
 
     @functools.cached_property
     def exclude_needs(self) -> tuple[tuple[tuple[str, ...], ...] | None, ...]:
@@ -376,11 +400,15 @@ class Stream:
 # only a necessary condition, so the acts found are exactly those of running every rule.
 
 try:  # the parser and compiler behind re.compile; private but stable, and optional here
+    import _sre as _sre_engine
     from re import _compiler as _sre_compile
     from re import _constants as _sre
     from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover (Python < 3.11 names)
-    _sre = _sre_parse = _sre_compile = None
+
+    if array.array("I").itemsize != _sre_engine.CODESIZE or not hasattr(_sre_compile, "_code"):
+        raise ImportError("an _sre this module does not know")
+except ImportError:  # pragma: no cover (other Python versions' names)
+    _sre = _sre_engine = _sre_parse = _sre_compile = None
 
 _Needs = list[frozenset[str]]  # every set must have one of its literals in the stream
 _TAG_CHAR = re.compile(f"[{TAG_RANGE}]")
@@ -770,14 +798,15 @@ def builtin_rules() -> tuple[Rule, ...]:
     cache_key = needs_cache.key()
     cached = needs_cache.load(cache_key)
     if cached is not None and all(r.id in cached for r in rules) and len(cached) == len(rules):
-        # Checked and read on an earlier start: the prefilter's needs come from the cache
-        # (cached_property keeps its value in the instance's __dict__), patterns compile on use.
+        # Checked and read on an earlier start: the prefilter's needs and the compiled programs
+        # come from the cache (cached_property keeps its value in the instance's __dict__);
+        # a rule's patterns are made from its programs when first used.
         for rule in rules:
-            rule.__dict__["needs"], rule.__dict__["exclude_needs"] = cached[rule.id]
+            rule.__dict__["needs"], rule.__dict__["exclude_needs"], rule.__dict__["programs"] = cached[rule.id]
     else:
         for rule in rules:
             rule.compile()
-        needs_cache.save(cache_key, {r.id: (r.needs, r.exclude_needs) for r in rules})
+        needs_cache.save(cache_key, {r.id: (r.needs, r.exclude_needs, r.programs) for r in rules})
     unknown = sorted({r.kind for r in rules} - set(ACT_KINDS))
     if unknown:
         raise ValueError(f"unknown act kinds in graders/rules: {unknown}")
