@@ -26,7 +26,6 @@ from pathlib import Path
 _SOURCES = ("rules.py", "analysis.py", "needs_cache.py")
 
 Needs = tuple[tuple[tuple[str, ...], ...] | None, ...] | None
-Entry = tuple  # (needs, exclude needs, programs): what rules.builtin_rules stores per rule
 _DIGEST = 32  # bytes of SHA-256 in front of the payload
 
 
@@ -58,8 +57,8 @@ def _path(folder: Path, cache_key: str) -> Path:
     return folder / f"rules-{cache_key}.marshal"
 
 
-def load(cache_key: str) -> dict[str, Entry] | None:
-    """rule id -> (needs, exclude_needs, programs) from the cache, or None if there is none to trust."""
+def load(cache_key: str) -> dict | None:
+    """What rules.builtin_rules kept (see there), or None if there is none to trust."""
     folder = _folder()
     if folder is None:
         return None
@@ -71,10 +70,10 @@ def load(cache_key: str) -> dict[str, Entry] | None:
         table = marshal.loads(payload)
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    return table if isinstance(table, dict) and all(type(v) is tuple and len(v) == 3 for v in table.values()) else None
+    return table if isinstance(table, dict) else None
 
 
-def save(cache_key: str, table: dict[str, Entry]) -> None:
+def save(cache_key: str, table: dict) -> None:
     """Write the table atomically (a half-written file is never read); never raises."""
     folder = _folder()
     if folder is None:
