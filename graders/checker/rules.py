@@ -731,7 +731,8 @@ class RuleIndex:
         # An exclude is searched only where a rule fires, and only if its literals are there too.
         vetoes = [tuple(_Veto(bits, in_text, rule, i) for i, (bits, in_text) in enumerate(v)) for rule, v in zip(self._own, vetoes)]
         self._slots = [(self._own[at], number, bits, in_text, vetoes[at]) for at, number, bits, in_text in slots]
-        self._always = set(always)  # slots of patterns without a prefilter
+        self._always = frozenset(always)  # slots of patterns without a prefilter
+        self._bits_of_slot = [bits for _, _, bits, _ in slots]
         # As long as the base's, so that both read a form's substrings from one cache.
         self._longest = max([base._longest if base else 0, *map(len, [*self._by_key, *self._bits_of_atom])])
         self._slots_of_form = _FormCache(self._slots_in)
@@ -757,13 +758,15 @@ class RuleIndex:
         text, pieces = stream.text, stream.pieces
         tried = []
         for index in self._chain:
-            if not index._slots:
+            filed = index._always.union(*map(index._slots_of_form.__getitem__, pieces))
+            if not filed:  # a scenario's few rules, most sentences
                 continue
             mask = functools.reduce(operator.or_, map(index._mask_of_form.__getitem__, pieces), 0)
-            slots = index._slots
-            for slot in sorted(index._always.union(*map(index._slots_of_form.__getitem__, pieces))):
-                rule, number, bits, in_text, vetoes = slots[slot]
-                if mask & bits == bits and (not in_text or _all_in(in_text, text)):
+            slots, bits_of = index._slots, index._bits_of_slot
+            # Most filed patterns miss a literal set: test the bits of all, order the few left.
+            for slot in sorted([slot for slot in filed if mask & bits_of[slot] == bits_of[slot]]):
+                rule, number, _, in_text, vetoes = slots[slot]
+                if not in_text or _all_in(in_text, text):
                     tried.append((rule, rule._compiled[number], vetoes, mask))
         return tried
 
