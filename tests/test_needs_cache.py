@@ -3,7 +3,9 @@ exactly what a start that parsed every pattern finds, and a bad cache is never t
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -37,13 +39,13 @@ def run(cache_home: Path) -> list:
 
 
 def cache_files(cache_home: Path) -> list[Path]:
-    return sorted((cache_home / "outai-rewrite").glob("needs-*.json"))
+    return sorted((cache_home / "outai-rewrite").glob("rules-*.marshal"))
 
 
 def test_a_start_from_the_cache_finds_what_a_start_without_it_finds(tmp_path):
     first = run(tmp_path)  # no cache yet: every pattern parsed, the cache written
     [written] = cache_files(tmp_path)
-    assert written.name == f"needs-{needs_cache.key()}.json"
+    assert written.name == f"rules-{needs_cache.key()}.marshal"
     assert run(tmp_path) == first  # read from the cache
     assert any(kind == "denial" for reply in first for kind, *_ in reply)
 
@@ -51,9 +53,15 @@ def test_a_start_from_the_cache_finds_what_a_start_without_it_finds(tmp_path):
 def test_a_damaged_cache_is_not_trusted(tmp_path):
     expected = run(tmp_path)
     [written] = cache_files(tmp_path)
-    written.write_text('{"apology.sumimasen": [[["x"]], []]', encoding="utf-8")  # cut short
+    whole = written.read_bytes()
+    written.write_bytes(whole[: len(whole) // 2])  # cut short
     assert run(tmp_path) == expected
-    written.write_text(json.dumps({"no.such.rule": [None, []]}), encoding="utf-8")  # wrong rules
+    written.write_bytes(whole[:-100] + bytes(b ^ 0xFF for b in whole[-100:]))  # a damaged program
+    assert run(tmp_path) == expected
+    payload = marshal.dumps({"no.such.rule": (None, (), ((), ()))})  # sound, but for other rules
+    written.write_bytes(hashlib.sha256(payload).digest() + payload)
+    assert run(tmp_path) == expected
+    written.write_text('{"apology.sumimasen": [[["x"]], []]}', encoding="utf-8")  # not the format
     assert run(tmp_path) == expected
 
 
