@@ -82,3 +82,17 @@ def test_the_key_changes_with_a_rule_file(tmp_path):
     rules = copy / "rules" / "denial.toml"
     rules.write_text(rules.read_text(encoding="utf-8") + "\n# one more line\n", encoding="utf-8")
     assert needs_cache.key(copy) != before
+
+
+def test_writing_a_cache_keeps_only_the_newest_few(tmp_path):
+    folder = tmp_path / "outai-rewrite"
+    folder.mkdir()
+    stale = [folder / f"rules-old{i}.marshal" for i in range(needs_cache.KEEP + 2)]
+    for i, f in enumerate(stale):
+        f.write_bytes(b"x")
+        os.utime(f, (1_000_000 + i, 1_000_000 + i))  # old{0} is the oldest
+    (folder / "needs-0123.json").write_text("{}", encoding="utf-8")  # an earlier version's cache
+    run(tmp_path)
+    kept = {f.name for f in folder.iterdir()}
+    assert f"rules-{needs_cache.key()}.marshal" in kept and "needs-0123.json" not in kept
+    assert kept == {f"rules-{needs_cache.key()}.marshal"} | {f.name for f in stale[-(needs_cache.KEEP - 1):]}

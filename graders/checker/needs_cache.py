@@ -27,6 +27,9 @@ _SOURCES = ("rules.py", "analysis.py", "needs_cache.py")
 
 Needs = tuple[tuple[tuple[str, ...], ...] | None, ...] | None
 _DIGEST = 32  # bytes of SHA-256 in front of the payload
+# Caches of other rule sets (older versions, other checkouts) kept beside the new one; the
+# oldest beyond these are removed when a cache is written, so the folder does not grow.
+KEEP = 4
 
 
 def _folder() -> Path | None:
@@ -86,3 +89,15 @@ def save(cache_key: str, table: dict) -> None:
         os.replace(out.name, _path(folder, cache_key))
     except (OSError, ValueError):
         return
+    _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the KEEP newest caches (and the needs-*.json of earlier versions)."""
+    try:
+        old = list(folder.glob("needs-*.json"))
+        caches = sorted(folder.glob("rules-*.marshal"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for f in old + caches[KEEP:]:
+            f.unlink(missing_ok=True)
+    except OSError:
+        pass  # another process pruned first, or the folder is read-only: harmless
