@@ -164,7 +164,7 @@ def test_no_break_when_a_particle_or_auxiliary_follows(text):
         ("申し訳ございません\u3000すぐ直します", ["申し訳ございません", "すぐ直します"]),
         ("ええと…それは無理です", ["ええと…", "それは無理です"]),
         ("確認します・折り返します", ["確認します・", "折り返します"]),
-        ("では\u3000\u3000また", ["では", "また"]),
+        ("承知しました\u3000\u3000また伺います", ["承知しました", "また伺います"]),
     ],
     ids=["full-width space", "…", "・", "two full-width spaces"],
 )
@@ -227,3 +227,52 @@ def test_a_space_between_japanese_parts_spoken_clauses_but_not_english_words():
     text = "すみません 在庫がないんですよ 明日には入りますので Apple Store でも買えます"
     parts = [text[s.start : s.end] for s in split_sentences(text)]
     assert parts == ["すみません", "在庫がないんですよ", "明日には入りますので Apple Store でも買えます"]
+
+
+@pytest.mark.parametrize(
+    "spoken,written",
+    [
+        ("在庫を切らしておりまして 入荷は来週になります", "在庫を切らしておりまして、入荷は来週になります"),
+        ("確認いたしましたら ご連絡します", "確認いたしましたら、ご連絡します"),
+        ("お急ぎでしたら\u3000店頭でお受け取りいただけます", "お急ぎでしたら、店頭でお受け取りいただけます"),
+        ("雨で道が混んでいるので 到着が遅れます", "雨で道が混んでいるので、到着が遅れます"),
+        ("保証期間内の場合は 無料で修理いたします", "保証期間内の場合は、無料で修理いたします"),
+        ("差し支えなければ ご利用の目的を伺えますか", "差し支えなければ、ご利用の目的を伺えますか"),
+        ("部品を取り寄せ 交換して 夕方にはお返しします", "部品を取り寄せ、交換して、夕方にはお返しします"),
+        ("書類がそろっておらず 手続きが止まっています", "書類がそろっておらず、手続きが止まっています"),
+    ],
+    ids=["おりまして", "ましたら", "でしたら (full-width space)", "ので", "場合は", "ければ", "連用形 and て", "おらず"],
+)
+def test_a_space_after_a_clause_that_cannot_end_is_its_comma(spoken, written):
+    """A spoken clause that leads on (a reason, a condition, a continuative) stays in one
+    sentence with what follows, and rules read the space as the comma of the written reply."""
+    assert sentences(spoken) == [spoken]
+    (sentence,) = analyse(spoken).sentences
+    assert sentence.forms() == analyse(written).sentences[0].forms()
+    comma = [t for t in sentence.tokens if t.normalized == "、"]
+    assert comma and all(not t.is_space and not t.surface.strip() for t in comma)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("すみません 明日には届きます", ["すみません", "明日には届きます"]),
+        ("電話でも確認しましたけど 届いていないそうです", ["電話でも確認しましたけど", "届いていないそうです"]),
+        ("ご心配なく 明日には届きます", ["ご心配なく", "明日には届きます"]),
+        ("写真を送っていただかないと 何とも言えません", ["写真を送っていただかないと", "何とも言えません"]),
+        ("本日は満席です 明日でしたらご案内できます", ["本日は満席です", "明日でしたらご案内できます"]),
+    ],
+    ids=["ません", "けど", "ご心配なく", "ないと", "です"],
+)
+def test_a_space_after_a_clause_that_may_end_still_parts_sentences(text, expected):
+    assert sentences(text) == expected
+
+
+def test_two_spaces_after_a_clause_that_leads_on_are_one_comma():
+    (sentence,) = analyse("返品でしたら\u3000\u3000送料はこちらで負担します").sentences
+    assert sentence.forms().count("、") == 1
+
+
+def test_a_space_before_the_end_is_no_comma():
+    (sentence,) = analyse("確認しておりまして 。").sentences
+    assert sentence.forms()[-2:] == ["て", "。"]

@@ -280,26 +280,37 @@ _TAG = itemgetter(6)  # _Word.tag
 _TAGGED = itemgetter(7)  # _Word.tagged
 
 
+# A space inside a sentence (a spoken clause going on: 切らしておりまして 入荷は来週です) is read
+# as the comma a written reply would have there, so rules see one stream for both.
+_COMMA_POS = ("補助記号", "読点", "*", "*", "*", "*")
+_COMMA_WORD = _Word("、", "、", _COMMA_POS, False, False, False, pos_tag(_COMMA_POS), "、" + pos_tag(_COMMA_POS))
+
+
 class Sentence:
-    """A sentence: its character span and its tokens (whitespace left out).
+    """A sentence: its character span and its tokens (whitespace left out, except a space
+    inside it that parts two clauses: that one is read as a comma, 、).
 
     Sentences of analyse() make their Token objects on first use of ``tokens``; rules
     read ``forms()`` and ``span_of()``, which need none.
     """
 
-    __slots__ = ("start", "end", "_tokens", "_source", "_index")
+    __slots__ = ("start", "end", "_tokens", "_source", "_index", "_commas")
 
-    def __init__(self, start: int, end: int, tokens: tuple[Token, ...] | None = None, source: _Tokens | None = None, index: Sequence[int] = ()):
+    def __init__(self, start: int, end: int, tokens: tuple[Token, ...] | None = None, source: _Tokens | None = None, index: Sequence[int] = (), commas: frozenset[int] = frozenset()):
         self.start = start
         self.end = end
         self._tokens = tokens
         self._source = source  # the text's tokens, when ``tokens`` is made on demand
         self._index = index  # which of them (a range when no whitespace lies between)
+        self._commas = commas  # which of them are spaces read as a comma
 
     @property
     def tokens(self) -> tuple[Token, ...]:
         if self._tokens is None:
-            self._tokens = tuple(map(self._source.__getitem__, self._index))
+            found = map(self._source.__getitem__, self._index)
+            if self._commas:
+                found = (_as_comma(tok) if tok.is_space else tok for tok in found)
+            self._tokens = tuple(found)
         return self._tokens
 
     def _each(self, field: itemgetter, of_token) -> list[str]:
@@ -309,6 +320,9 @@ class Sentence:
         words, index = self._source.words, self._index
         if type(index) is range:
             return list(map(field, words[index.start : index.stop]))
+        if self._commas:
+            commas = self._commas
+            return [field(_COMMA_WORD if i in commas else words[i]) for i in index]
         return [field(words[i]) for i in index]
 
     def forms(self) -> list[str]:
@@ -325,6 +339,9 @@ class Sentence:
 
     def span_of(self, first: int, last: int) -> tuple[int, int]:
         """The character span from the start of token ``first`` to the end of token ``last``."""
+        if self._commas and first < last:  # a space read as a comma is no part of a span's ends
+            first += self._index[first] in self._commas
+            last -= self._index[last] in self._commas
         if self._tokens is not None:
             return self._tokens[first].start, self._tokens[last].end
         ends, i = self._source.ends, self._index[first]
@@ -341,6 +358,11 @@ class Sentence:
 
     def __repr__(self) -> str:
         return f"Sentence(start={self.start}, end={self.end}, tokens={self.tokens!r})"
+
+
+def _as_comma(tok: Token) -> Token:
+    """A space token read as the comma it stands for (its surface and offsets kept)."""
+    return tok._replace(normalized="、", dictionary="、", pos=_COMMA_POS, is_space=False)
 
 
 def _ends_by_form(pos: tuple[str, ...], dictionary: str) -> bool:
@@ -391,14 +413,43 @@ def _between_japanese(text: str, ends: list[int], i: int) -> bool:
     return 0 < start and ends[i] < len(text) and not text[start - 1].isascii() and not text[ends[i]].isascii()
 
 
+# A space parts spoken clauses as 。 would, unless the word before it cannot end a sentence,
+# even a spoken one: then the space is the comma a written reply would have there.
+# Conjunctive particles that always lead on: て, で (読んで), ば, ながら, つつ. ので, でも and たら
+# are だ/た in their continuative or conditional form (below); から, けど, が, し and と are left
+# out, since speech ends sentences on them (…確認していただかないと。…ございますけど。).
+_LEADING_ON = {"て", "で", "ば", "ながら", "つつ"}
+# Case, binding and adverbial particles (場合は, 皆様へ, ご予算のことなど), and a conjunction,
+# prefix or adnominal: the phrase has not ended yet.
+_PHRASE_PARTICLES = {"格助詞", "係助詞", "副助詞"}
+_NEVER_FINAL_POS = {"接頭辞", "接続詞", "連体詞"}
+# Conjugated forms a clause goes on from: 連用形 (確認いたし, できておらず, ので's で), 仮定形
+# (ましたら, でしたら) and 未然形. Adjectives are left out: ご心配なく ends a spoken sentence.
+_GOING_ON_FORMS = ("連用形", "仮定形", "未然形")
+
+
+def _clause_goes_on(word: _Word | Token) -> bool:
+    """Whether the clause before a space goes on after it, because the word before the space
+    cannot end a sentence: 在庫を切らしておりまして 入荷は来週になります (cause and consequence),
+    お急ぎでしたら 店頭でお受け取りいただけます (condition and offer) are one sentence each."""
+    pos = word.pos
+    if pos[0] == "助詞":
+        return pos[1] in _PHRASE_PARTICLES or (pos[1] == "接続助詞" and word.dictionary in _LEADING_ON)
+    if pos[0] in ("動詞", "助動詞"):
+        return pos[5].startswith(_GOING_ON_FORMS)
+    return pos[0] in _NEVER_FINAL_POS
+
+
 def split_sentences(text: str, tokens: list[Token] | None = None) -> list[Sentence]:
     """Split into sentences, also where spoken text has no 。.
 
-    A sentence ends at 。！？ and line breaks; at … ・, full-width spaces and spaces between
-    Japanese characters; and after
-    a polite ending (ます, です, ました, ません, でしょう) or a sentence-final particle
-    when the next token neither is a particle nor an auxiliary. A sentence longer than
-    MAX_SENTENCE_TOKENS is cut. ``tokens``, if given, are ``tokenize(text)``'s.
+    A sentence ends at 。！？ and line breaks; at … ・; at full-width spaces and spaces between
+    Japanese characters, unless the word before the space cannot end a sentence (a particle
+    that leads on, a continuative or conditional form: see _clause_goes_on), where the space
+    stays in the sentence read as a comma (、); and after a polite ending (ます, です, ました,
+    ません, でしょう) or a sentence-final particle when the next token neither is a particle
+    nor an auxiliary. A sentence longer than MAX_SENTENCE_TOKENS is cut. ``tokens``, if
+    given, are ``tokenize(text)``'s.
     """
     return _sentences_of(_scan(text) if tokens is None else _Tokens.of(text, tokens))
 
@@ -411,18 +462,21 @@ def _sentences_of(tokens: _Tokens) -> list[Sentence]:
     """
     text, ends, words, spaces = tokens.text, tokens.ends, tokens.words, tokens.spaces
     blank = set(spaces)
+    commas: set[int] = set()  # spaces parting two clauses of one sentence: read as 、
     sentences: list[Sentence] = []
     start = 0  # the first token of the sentence being read
 
     def close(end: int) -> None:
         nonlocal start
+        inner: frozenset[int] = frozenset()
         if not spaces or bisect.bisect_left(spaces, start) == bisect.bisect_left(spaces, end):
             index: Sequence[int] = range(start, end)  # no whitespace in between
         else:
-            index = [i for i in range(start, end) if i not in blank]
+            index = [i for i in range(start, end) if i not in blank or i in commas]
+            inner = commas.intersection(index)
         if index:
             first = index[0]
-            sentences.append(Sentence(ends[first - 1] if first else 0, ends[index[-1]], None, tokens, index))
+            sentences.append(Sentence(ends[first - 1] if first else 0, ends[index[-1]], None, tokens, index, inner))
         start = end
 
     def cut_run_ons(upto: int) -> None:
@@ -447,7 +501,21 @@ def _sentences_of(tokens: _Tokens) -> list[Sentence]:
         space = i in blank
         # A whitespace token may hold a line break before indentation ("\n  "): still a break.
         hard = bool(this) and (this[-1] in SENTENCE_END or (space and "\n" in this))
-        soft = this in SOFT_BREAK or (space and ("\u3000" in this or _between_japanese(text, ends, i)))
+        if hard:
+            soft = False
+        elif space:
+            # A space parts spoken clauses: a sentence ends there, unless the clause before it
+            # cannot end (切らしておりまして 入荷は…): then the space is the sentence's comma.
+            soft = "\u3000" in this or _between_japanese(text, ends, i)
+            if soft and i > 0:
+                before = text[ends[i - 2] if i > 1 else 0 : ends[i - 1]]
+                if before in _COMMAS or i - 1 in commas or (after[:1] in _KEEP_WITH_END and not after.isspace()) or after in _COMMAS:
+                    soft = False  # a comma or an end is there already
+                elif i - 1 not in blank and _clause_goes_on(words[i - 1]):
+                    soft = False
+                    commas.add(i)
+        else:
+            soft = this in SOFT_BREAK
         if hard or soft:
             # Keep a closing bracket or a run of ！？ with the sentence it ends.
             if not (after and after[0] in _KEEP_WITH_END):
