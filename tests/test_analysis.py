@@ -276,3 +276,39 @@ def test_two_spaces_after_a_clause_that_leads_on_are_one_comma():
 def test_a_space_before_the_end_is_no_comma():
     (sentence,) = analyse("確認しておりまして 。").sentences
     assert sentence.forms()[-2:] == ["て", "。"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "何卒ご協力を賜りますようお願い申し上げます",
+        "お手元に届きますよう手配いたしました",
+        "昨日お送りいたしました請求書に誤りがございました",
+        "ご注文いただいております椅子は来週の入荷です",
+        "窓口を担当しております山田が伺います",
+        "在庫のございました2点を先にお届けします",
+        "ご来店が難しくなりました場合はお電話ください",
+    ],
+    ids=["ますよう", "ますよう手配", "ました + noun", "おります + noun", "おります + name", "ございました + number", "ました場合"],
+)
+def test_a_polite_form_that_modifies_what_follows_keeps_the_sentence_going(text):
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("ありがとうございました今後ともよろしくお願いします", ["ありがとうございました", "今後ともよろしくお願いします"]),
+        ("申し訳ございませんでした原因は配線です", ["申し訳ございませんでした", "原因は配線です"]),
+        ("確認いたしますお待ちください", ["確認いたします", "お待ちください"]),
+        ("ご予約の件ですね承知しました", ["ご予約の件ですね", "承知しました"]),
+    ],
+    ids=["before an adverbial noun", "after でした", "before a prefix", "ですね after a noun"],
+)
+def test_a_polite_form_before_a_new_clause_still_ends_the_sentence(text, expected):
+    assert sentences(text) == expected
+
+
+def test_desu_ne_after_a_particle_holds_the_floor_and_the_sentence_goes_on():
+    text = "それはですね配送の途中で箱が潰れてしまったんです"
+    assert sentences(text) == [text]

@@ -383,13 +383,34 @@ def _ends_politely(word: _Word | Token, surface: str, prev: _Word | Token | None
 
 
 # Formal nouns that keigo attaches to a polite ending (おかけしましたことを, ご連絡しましたとおり,
-# ございましたため, 調べましたところ, 増えております関係で, 遅れましたもので): the sentence goes on.
-_FORMAL_NOUNS = {"こと", "事", "とおり", "通り", "ため", "為", "上", "うえ", "件", "旨", "段", "際", "次第", "ところ", "所", "関係", "影響", "都合", "結果", "せい", "もの", "物"}
+# ございましたため, 調べましたところ, 増えております関係で, 遅れましたもので, ございます場合は):
+# the sentence goes on.
+_FORMAL_NOUNS = {"こと", "事", "とおり", "通り", "ため", "為", "上", "うえ", "件", "旨", "段", "際", "次第", "ところ", "所", "関係", "影響", "都合", "結果", "せい", "もの", "物", "場合", "折", "時", "とき"}
 
 
 def _continues(word: _Word | Token, surface: str) -> bool:
-    """A token that continues the sentence after a polite ending (が, ので, ね, でした, こと...)."""
-    return word.pos[0] in ("助詞", "助動詞", "補助記号") or surface in SOFT_BREAK or surface in _FORMAL_NOUNS
+    """A token that continues the sentence after a polite ending (が, ので, ね, でした, こと...),
+    or the stem of an auxiliary (賜りますようお願い申し上げます, ございますようでしたら)."""
+    pos = word.pos
+    return pos[0] in ("助詞", "助動詞", "補助記号") or pos[:2] == ("形状詞", "助動詞語幹") or surface in SOFT_BREAK or surface in _FORMAL_NOUNS
+
+
+def _filler(words: Sequence[_Word], i: int) -> bool:
+    """ですね after a particle, spoken to hold the floor (今日はですね高速道路が…, それはですね…):
+    the sentence goes on after it."""
+    return i > 1 and words[i - 1].dictionary == "です" and words[i - 2].pos[0] == "助詞"
+
+
+def _modifies_noun(word: _Word | Token, surface: str, prev: _Word | Token | None, following: _Word | Token) -> bool:
+    """ます or ました straight before a noun: a polite relative clause (先日ご案内いたしました価格改定,
+    担当しております篠原), so the sentence goes on. Not ません or でした (申し訳ございませんでした原因は…),
+    nor before a noun that works as an adverb (ございました今後とも) or a prefix (いたしますお待ちください)."""
+    if surface == "ます" and word.dictionary == "ます":
+        pass
+    elif not (surface == "た" and prev is not None and prev.dictionary == "ます"):
+        return False
+    pos = following.pos
+    return pos[0] == "名詞" and pos[2] != "副詞可能"
 
 
 # A run-on "sentence" longer than this many tokens (about 250 characters, far beyond any
@@ -522,8 +543,8 @@ def _sentences_of(tokens: _Tokens) -> list[Sentence]:
                 close(i + 1)
             continue
         word = words[i]
-        final = _ends_politely(word, this, words[i - 1] if i > 0 else None) or word.pos[:2] == ("助詞", "終助詞")
-        if final and (i + 1 in blank or not _continues(words[i + 1], after)):
+        final = _ends_politely(word, this, words[i - 1] if i > 0 else None) or (word.pos[:2] == ("助詞", "終助詞") and not _filler(words, i))
+        if final and (i + 1 in blank or not (_continues(words[i + 1], after) or _modifies_noun(word, this, words[i - 1] if i > 0 else None, words[i + 1]))):
             close(i + 1)
     cut_run_ons(last)
     close(len(ends))
