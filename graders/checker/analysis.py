@@ -140,8 +140,14 @@ POS_TAGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "symbol": ("\ue012", ("補助記号",)),
 }
 OTHER_TAG = "\ue013"  # 記号, 空白 and anything else
-TAG_RANGE = "\ue001-\ue013"  # every tag, as a regex class range
-TAG_NAMES = {tag: name for name, (tag, _) in POS_TAGS.items()} | {OTHER_TAG: "other"}
+# Finer classes the normalized form hides: it makes いただけます (can) いただきます and
+# しましょう (let me) します. name -> (tag, the POS_TAGS class it is part of).
+FORM_TAGS: dict[str, tuple[str, str]] = {
+    "potential": ("\ue014", "verb"),  # a potential verb: いただける, 送れる, もらえる (normalized 頂く, 送る, 貰う)
+    "volitional": ("\ue015", "auxiliary"),  # ましょう, でしょう, だろう (normalized ます, です, だ)
+}
+TAG_RANGE = "\ue001-\ue015"  # every tag, as a regex class range
+TAG_NAMES = {tag: name for name, (tag, _) in POS_TAGS.items()} | {OTHER_TAG: "other"} | {tag: name for name, (tag, _) in FORM_TAGS.items()}
 
 
 @functools.cache
@@ -153,11 +159,39 @@ def pos_tag(pos: tuple[str, ...]) -> str:
     return OTHER_TAG
 
 
+# A godan verb's last kana -> its e-row kana: the potential of 送る is 送れる, of 頂く 頂ける.
+_E_ROW = dict(zip("うくぐすつぬぶむる", "えけげせてねべめれ"))
+
+
+def _is_potential(pos: tuple[str, ...], normalized: str, dictionary: str) -> bool:
+    """A potential verb Sudachi normalizes to its godan verb (いただける -> 頂く, 送れる -> 送る):
+    a 下一段 verb whose dictionary form is the normalized form's e-row + る. A verb that is
+    itself 下一段 (入れる, 受ける) keeps its form when normalized, so is none."""
+    if pos[0] != "動詞" or not pos[4].startswith("下一段") or normalized == dictionary:
+        return False
+    e = _E_ROW.get(normalized[-1:])
+    return e is not None and dictionary.endswith(e + "る") and not normalized.endswith(e + "る")
+
+
+def word_tag(pos: tuple[str, ...], normalized: str, dictionary: str) -> str:
+    """A word's tag: its POS_TAGS class, or the finer FORM_TAGS class of a potential verb or a
+    volitional auxiliary (ましょう, でしょう), which rules naming <verb>/<auxiliary> still match."""
+    if pos[0] == "助動詞" and pos[5].startswith("意志推量形"):
+        return FORM_TAGS["volitional"][0]
+    if _is_potential(pos, normalized, dictionary):
+        return FORM_TAGS["potential"][0]
+    return pos_tag(pos)
+
+
 # Word id -> _Word, filled as words are met. A word id fixes a dictionary word's forms
 # and part of speech; an out-of-vocabulary id only fixes its part of speech, so those
 # are never stored (their id's top four bits are 0xF: sudachi.rs WordId::is_oov).
 _WORDS: dict[int, _Word] = {}
 _MAX_WORDS = 200_000  # bounds the memory odd input can take (far more than replies use)
+
+
+def _tag_of(tok: Token) -> str:
+    return word_tag(tok.pos, tok.normalized, tok.dictionary)
 
 
 def _word(morpheme) -> _Word:
@@ -167,7 +201,7 @@ def _word(morpheme) -> _Word:
     space = pos[0] == "空白"
     may_end = _ends_by_form(pos, dictionary)
     normalized = VARIANTS.get(normalized, normalized)
-    tag = pos_tag(pos)
+    tag = word_tag(pos, normalized, dictionary)
     word = _Word(normalized, dictionary, pos, space, may_end, space or may_end, tag, normalized + tag)
     if not morpheme.is_oov():
         if len(_WORDS) >= _MAX_WORDS:
@@ -197,7 +231,7 @@ class _Tokens(Sequence[Token]):
         found = cls(text)
         found.given = tokens
         found.ends = [tok.end for tok in tokens]
-        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False, pos_tag(tok.pos), tok.normalized + pos_tag(tok.pos)) for tok in tokens]
+        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False, _tag_of(tok), tok.normalized + _tag_of(tok)) for tok in tokens]
         found.spaces = [i for i, tok in enumerate(tokens) if tok.is_space]
         found.marks = [i for i, tok in enumerate(tokens) if _may_end(tok)]
         return found
@@ -331,11 +365,11 @@ class Sentence:
 
     def tags(self) -> list[str]:
         """The POS tag character of each token (see POS_TAGS)."""
-        return self._each(_TAG, lambda tok: pos_tag(tok.pos))
+        return self._each(_TAG, _tag_of)
 
     def tagged_forms(self) -> list[str]:
         """Each token's normalized form followed by its POS tag."""
-        return self._each(_TAGGED, lambda tok: tok.normalized + pos_tag(tok.pos))
+        return self._each(_TAGGED, lambda tok: tok.normalized + _tag_of(tok))
 
     def span_of(self, first: int, last: int) -> tuple[int, int]:
         """The character span from the start of token ``first`` to the end of token ``last``."""
