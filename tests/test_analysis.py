@@ -312,3 +312,38 @@ def test_a_polite_form_before_a_new_clause_still_ends_the_sentence(text, expecte
 def test_desu_ne_after_a_particle_holds_the_floor_and_the_sentence_goes_on():
     text = "それはですね配送の途中で箱が潰れてしまったんです"
     assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "土曜・日曜は窓口を閉めております",
+        "ご意見・ご要望のフォームからお送りください",
+        "担当の私・田村が最後まで承ります",
+        "バージョン4.1.2で不具合を直しました",
+        "料金は1.5倍になります",
+    ],
+    ids=["days", "prefixed nouns", "name", "version", "decimal"],
+)
+def test_a_list_dot_or_a_decimal_point_ends_nothing(text):
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "どのような場面でお使いか 教えていただけますか",
+        "なぜ解約しようと思われたのか お聞かせいただけますか",
+        "いえ 契約書にそのような記載はございません",
+        "すぐ 代わりの品をお持ちします",
+        "明日の朝 もう一度お電話いたします",
+    ],
+    ids=["embedded か", "のか", "interjection", "adverb", "adverbial noun"],
+)
+def test_a_space_after_a_word_that_leads_on_is_a_comma_too(text):
+    assert sentences(text) == [text]
+    assert "、" in analyse(text).sentences[0].forms()
+
+
+def test_a_question_that_is_the_sentence_still_ends_it_before_a_space():
+    assert sentences("ご予約ですか お名前をお願いします") == ["ご予約ですか", "お名前をお願いします"]

@@ -474,13 +474,36 @@ def _between_japanese(text: str, ends: list[int], i: int) -> bool:
 # are だ/た in their continuative or conditional form (below); から, けど, が, し and と are left
 # out, since speech ends sentences on them (…確認していただかないと。…ございますけど。).
 _LEADING_ON = {"て", "で", "ば", "ながら", "つつ"}
-# Case, binding and adverbial particles (場合は, 皆様へ, ご予算のことなど), and a conjunction,
-# prefix or adnominal: the phrase has not ended yet.
+# Case, binding and adverbial particles (場合は, 皆様へ, ご予算のことなど), a conjunction, prefix,
+# adnominal, adverb, adverbial noun (今, 明日の朝) or interjection (いえ 違います): the phrase has
+# not ended yet.
 _PHRASE_PARTICLES = {"格助詞", "係助詞", "副助詞"}
-_NEVER_FINAL_POS = {"接頭辞", "接続詞", "連体詞"}
+_NEVER_FINAL_POS = {"接頭辞", "接続詞", "連体詞", "副詞", "感動詞"}
 # Conjugated forms a clause goes on from: 連用形 (確認いたし, できておらず, ので's で), 仮定形
 # (ましたら, でしたら) and 未然形. Adjectives are left out: ご心配なく ends a spoken sentence.
 _GOING_ON_FORMS = ("連用形", "仮定形", "未然形")
+
+
+def _embedded_question(words: Sequence[_Word], i: int) -> bool:
+    """Whether word ``i`` is a か after a plain form, a question inside the sentence
+    (どんな場面か 教えていただけますか, 思われたのか お聞かせください); not after ます/です
+    (ご予約ですか お名前を…), where the question is the sentence."""
+    word = words[i]
+    if word.pos[:2] != ("助詞", "終助詞") or word.dictionary != "か" or i == 0:
+        return False
+    before = words[i - 1]
+    return before.dictionary not in ("ます", "です", "ぬ", "ず", "た") and before.pos[0] not in ("空白", "補助記号")
+
+
+def _in_a_list(words: Sequence[_Word], i: int) -> bool:
+    """Whether ・ (token ``i``) follows a noun: it joins the items of a list (土曜・日曜,
+    ご意見・ご要望, 私・森田), where it ends nothing."""
+    return i > 0 and words[i - 1].pos[0] in ("名詞", "代名詞", "接尾辞", "接頭辞")
+
+
+def _in_a_number(words: Sequence[_Word], i: int) -> bool:
+    """Whether . (token ``i``) stands between two numbers (バージョン3.2.1, 1.5倍)."""
+    return 0 < i < len(words) - 1 and words[i - 1].pos[1] == "数詞" and words[i + 1].pos[1] == "数詞"
 
 
 def _clause_goes_on(word: _Word | Token) -> bool:
@@ -490,6 +513,8 @@ def _clause_goes_on(word: _Word | Token) -> bool:
     pos = word.pos
     if pos[0] == "助詞":
         return pos[1] in _PHRASE_PARTICLES or (pos[1] == "接続助詞" and word.dictionary in _LEADING_ON)
+    if pos[0] == "名詞":
+        return pos[2] == "副詞可能"
     if pos[0] in ("動詞", "助動詞"):
         return pos[5].startswith(_GOING_ON_FORMS)
     return pos[0] in _NEVER_FINAL_POS
@@ -558,6 +583,8 @@ def _sentences_of(tokens: _Tokens) -> list[Sentence]:
         hard = bool(this) and (this[-1] in SENTENCE_END or (space and "\n" in this))
         if hard:
             soft = False
+            if this in (".", "．") and _in_a_number(words, i):
+                hard = False  # a decimal point or a version number
         elif space:
             # A space parts spoken clauses: a sentence ends there, unless the clause before it
             # cannot end (切らしておりまして 入荷は…): then the space is the sentence's comma.
@@ -566,18 +593,20 @@ def _sentences_of(tokens: _Tokens) -> list[Sentence]:
                 before = text[ends[i - 2] if i > 1 else 0 : ends[i - 1]]
                 if before in _COMMAS or i - 1 in commas or (after[:1] in _KEEP_WITH_END and not after.isspace()) or after in _COMMAS:
                     soft = False  # a comma or an end is there already
-                elif i - 1 not in blank and _clause_goes_on(words[i - 1]):
+                elif i - 1 not in blank and (_clause_goes_on(words[i - 1]) or _embedded_question(words, i - 1)):
                     soft = False
                     commas.add(i)
         else:
-            soft = this in SOFT_BREAK
+            soft = this in SOFT_BREAK and not (this == "・" and _in_a_list(words, i))
         if hard or soft:
             # Keep a closing bracket or a run of ！？ with the sentence it ends.
             if not (after and after[0] in _KEEP_WITH_END):
                 close(i + 1)
             continue
         word = words[i]
-        final = _ends_politely(word, this, words[i - 1] if i > 0 else None) or (word.pos[:2] == ("助詞", "終助詞") and not _filler(words, i))
+        final = _ends_politely(word, this, words[i - 1] if i > 0 else None) or (
+            word.pos[:2] == ("助詞", "終助詞") and not _filler(words, i) and not (i + 1 in blank and _embedded_question(words, i))
+        )
         if final and (i + 1 in blank or not (_continues(words[i + 1], after) or _modifies_noun(word, this, words[i - 1] if i > 0 else None, words[i + 1]))):
             close(i + 1)
     cut_run_ons(last)
