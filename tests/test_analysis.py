@@ -347,3 +347,9 @@ def test_a_space_after_a_word_that_leads_on_is_a_comma_too(text):
 
 def test_a_question_that_is_the_sentence_still_ends_it_before_a_space():
     assert sentences("ご予約ですか お名前をお願いします") == ["ご予約ですか", "お名前をお願いします"]
+
+
+def test_a_line_wrapped_after_a_comma_goes_on_but_a_blank_line_ends_it():
+    text = "このたびは、配送の手違いにより、\nお届けが遅れましたこと、\n深くお詫び申し上げます。"
+    assert sentences(text) == [text]
+    assert sentences("お問い合わせの件、\n\nご返信が遅れました") == ["お問い合わせの件、", "ご返信が遅れました"]

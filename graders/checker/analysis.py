@@ -523,7 +523,8 @@ def _clause_goes_on(word: _Word | Token) -> bool:
 def split_sentences(text: str, tokens: list[Token] | None = None) -> list[Sentence]:
     """Split into sentences, also where spoken text has no 。.
 
-    A sentence ends at 。！？ and line breaks; at … ・; at full-width spaces and spaces between
+    A sentence ends at 。！？ and line breaks (not one right after a comma, nor . inside a
+    number); at … and ・ (not ・ between nouns); at full-width spaces and spaces between
     Japanese characters, unless the word before the space cannot end a sentence (a particle
     that leads on, a continuative or conditional form: see _clause_goes_on), where the space
     stays in the sentence read as a comma (、); and after a polite ending (ます, です, ました,
@@ -585,6 +586,8 @@ def _sentences_of(tokens: _Tokens) -> list[Sentence]:
             soft = False
             if this in (".", "．") and _in_a_number(words, i):
                 hard = False  # a decimal point or a version number
+            elif space and this.count("\n") == 1 and i > 0 and text[ends[i - 2] if i > 1 else 0 : ends[i - 1]] in _COMMAS:
+                hard = False  # a line wrapped after a comma (…により、⏎お客様に…): the sentence goes on
         elif space:
             # A space parts spoken clauses: a sentence ends there, unless the clause before it
             # cannot end (切らしておりまして 入荷は…): then the space is the sentence's comma.
