@@ -95,6 +95,7 @@ def test_potential_and_volitional_forms_are_classes_of_their_own():
     assert _found(can, "明日からお使いいただきます") == []
     assert _found(_rule("<potential> ます"), "本日中に送れます") == ["送れます"]
     assert _found(_rule("<potential> ます"), "箱に入れます") == []  # 入れる is no potential
+    assert _found(_rule("に <potential> ます"), "どなたでもご利用になれます") == ["になれます"]
     offer = _rule("為る <volitional> か")
     assert _found(offer, "代わりの品をお送りしましょうか") == ["しましょうか"]
     assert _found(offer, "代わりの品をお送りしますか") == []

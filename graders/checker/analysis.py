@@ -166,9 +166,12 @@ _E_ROW = dict(zip("うくぐすつぬぶむる", "えけげせてねべめれ"))
 def _is_potential(pos: tuple[str, ...], normalized: str, dictionary: str) -> bool:
     """A potential verb Sudachi normalizes to its godan verb (いただける -> 頂く, 送れる -> 送る):
     a 下一段 verb whose dictionary form is the normalized form's e-row + る. A verb that is
-    itself 下一段 (入れる, 受ける) keeps its form when normalized, so is none."""
-    if pos[0] != "動詞" or not pos[4].startswith("下一段") or normalized == dictionary:
+    itself 下一段 (入れる, 受ける) keeps its form when normalized, so is none; なれる (of なる,
+    kept as it is; 慣れる is written apart) is one."""
+    if pos[0] != "動詞" or not pos[4].startswith("下一段"):
         return False
+    if normalized == dictionary:
+        return normalized == "なれる"  # ご利用になれます: Sudachi keeps なれる a word of its own
     e = _E_ROW.get(normalized[-1:])
     return e is not None and dictionary.endswith(e + "る") and not normalized.endswith(e + "る")
 
