@@ -181,9 +181,11 @@ def test_sentences_hold_no_spaces_and_their_spans_fit():
         assert sentence.start == sentence.tokens[0].start and sentence.end == sentence.tokens[-1].end
 
 
-def test_split_sentences_tokenizes_when_not_given_tokens():
-    text = "はい。いいえ。"
-    assert split_sentences(text) == split_sentences(text, tokenize(text))
+@pytest.mark.parametrize("text", ["はい。いいえ。", "在庫を切らしておりまして 入荷は来週です すみません 土曜・日曜は休みです"])
+def test_split_sentences_tokenizes_when_not_given_tokens(text):
+    given = split_sentences(text, tokenize(text))
+    assert split_sentences(text) == given
+    assert [s.forms() for s in split_sentences(text)] == [s.forms() for s in given]
 
 
 def test_a_run_on_sentence_is_cut_at_a_comma():
