@@ -34,7 +34,7 @@ from importlib import resources
 from typing import Callable, Iterator, NamedTuple
 
 from . import needs_cache
-from .analysis import OTHER_TAG, POS_TAGS, TAG_NAMES, TAG_RANGE, Sentence, analyse
+from .analysis import FORM_TAGS, OTHER_TAG, POS_TAGS, TAG_NAMES, TAG_RANGE, Sentence, analyse
 
 ACT_KINDS = (
     "apology",
@@ -53,10 +53,15 @@ ACT_KINDS = (
 )
 
 
-# Part-of-speech classes a pattern can name as <class>: each is a set of analysis.POS_TAGS.
-POS_CLASSES: dict[str, frozenset[str]] = {name: frozenset([tag]) for name, (tag, _) in POS_TAGS.items()} | {
-    "noun": frozenset(POS_TAGS[n][0] for n in ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number")),
-    "content": frozenset(POS_TAGS[n][0] for n in ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number", "pronoun", "verb", "adjective", "na_adjective", "adverb")),
+# Part-of-speech classes a pattern can name as <class>: each is a set of analysis.POS_TAGS (and
+# FORM_TAGS: <potential> and <volitional> are parts of <verb> and <auxiliary>).
+_CLASS_TAGS = {name: {tag} for name, (tag, _) in POS_TAGS.items()}
+for _name, (_tag, _part_of) in FORM_TAGS.items():
+    _CLASS_TAGS[_name] = {_tag}
+    _CLASS_TAGS[_part_of].add(_tag)
+POS_CLASSES: dict[str, frozenset[str]] = {name: frozenset(tags) for name, tags in _CLASS_TAGS.items()} | {
+    "noun": frozenset().union(*(_CLASS_TAGS[n] for n in ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number"))),
+    "content": frozenset().union(*(_CLASS_TAGS[n] for n in ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number", "pronoun", "verb", "adjective", "na_adjective", "adverb"))),
     "other": frozenset([OTHER_TAG]),
 }
 
