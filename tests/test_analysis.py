@@ -164,7 +164,7 @@ def test_no_break_when_a_particle_or_auxiliary_follows(text):
         ("申し訳ございません\u3000すぐ直します", ["申し訳ございません", "すぐ直します"]),
         ("ええと…それは無理です", ["ええと…", "それは無理です"]),
         ("確認します・折り返します", ["確認します・", "折り返します"]),
-        ("では\u3000\u3000また", ["では", "また"]),
+        ("承知しました\u3000\u3000また伺います", ["承知しました", "また伺います"]),
     ],
     ids=["full-width space", "…", "・", "two full-width spaces"],
 )
@@ -181,9 +181,11 @@ def test_sentences_hold_no_spaces_and_their_spans_fit():
         assert sentence.start == sentence.tokens[0].start and sentence.end == sentence.tokens[-1].end
 
 
-def test_split_sentences_tokenizes_when_not_given_tokens():
-    text = "はい。いいえ。"
-    assert split_sentences(text) == split_sentences(text, tokenize(text))
+@pytest.mark.parametrize("text", ["はい。いいえ。", "在庫を切らしておりまして 入荷は来週です すみません 土曜・日曜は休みです"])
+def test_split_sentences_tokenizes_when_not_given_tokens(text):
+    given = split_sentences(text, tokenize(text))
+    assert split_sentences(text) == given
+    assert [s.forms() for s in split_sentences(text)] == [s.forms() for s in given]
 
 
 def test_a_run_on_sentence_is_cut_at_a_comma():
@@ -227,3 +229,129 @@ def test_a_space_between_japanese_parts_spoken_clauses_but_not_english_words():
     text = "すみません 在庫がないんですよ 明日には入りますので Apple Store でも買えます"
     parts = [text[s.start : s.end] for s in split_sentences(text)]
     assert parts == ["すみません", "在庫がないんですよ", "明日には入りますので Apple Store でも買えます"]
+
+
+@pytest.mark.parametrize(
+    "spoken,written",
+    [
+        ("在庫を切らしておりまして 入荷は来週になります", "在庫を切らしておりまして、入荷は来週になります"),
+        ("確認いたしましたら ご連絡します", "確認いたしましたら、ご連絡します"),
+        ("お急ぎでしたら\u3000店頭でお受け取りいただけます", "お急ぎでしたら、店頭でお受け取りいただけます"),
+        ("雨で道が混んでいるので 到着が遅れます", "雨で道が混んでいるので、到着が遅れます"),
+        ("保証期間内の場合は 無料で修理いたします", "保証期間内の場合は、無料で修理いたします"),
+        ("差し支えなければ ご利用の目的を伺えますか", "差し支えなければ、ご利用の目的を伺えますか"),
+        ("部品を取り寄せ 交換して 夕方にはお返しします", "部品を取り寄せ、交換して、夕方にはお返しします"),
+        ("書類がそろっておらず 手続きが止まっています", "書類がそろっておらず、手続きが止まっています"),
+    ],
+    ids=["おりまして", "ましたら", "でしたら (full-width space)", "ので", "場合は", "ければ", "連用形 and て", "おらず"],
+)
+def test_a_space_after_a_clause_that_cannot_end_is_its_comma(spoken, written):
+    """A spoken clause that leads on (a reason, a condition, a continuative) stays in one
+    sentence with what follows, and rules read the space as the comma of the written reply."""
+    assert sentences(spoken) == [spoken]
+    (sentence,) = analyse(spoken).sentences
+    assert sentence.forms() == analyse(written).sentences[0].forms()
+    comma = [t for t in sentence.tokens if t.normalized == "、"]
+    assert comma and all(not t.is_space and not t.surface.strip() for t in comma)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("すみません 明日には届きます", ["すみません", "明日には届きます"]),
+        ("電話でも確認しましたけど 届いていないそうです", ["電話でも確認しましたけど", "届いていないそうです"]),
+        ("ご心配なく 明日には届きます", ["ご心配なく", "明日には届きます"]),
+        ("写真を送っていただかないと 何とも言えません", ["写真を送っていただかないと", "何とも言えません"]),
+        ("本日は満席です 明日でしたらご案内できます", ["本日は満席です", "明日でしたらご案内できます"]),
+    ],
+    ids=["ません", "けど", "ご心配なく", "ないと", "です"],
+)
+def test_a_space_after_a_clause_that_may_end_still_parts_sentences(text, expected):
+    assert sentences(text) == expected
+
+
+def test_two_spaces_after_a_clause_that_leads_on_are_one_comma():
+    (sentence,) = analyse("返品でしたら\u3000\u3000送料はこちらで負担します").sentences
+    assert sentence.forms().count("、") == 1
+
+
+def test_a_space_before_the_end_is_no_comma():
+    (sentence,) = analyse("確認しておりまして 。").sentences
+    assert sentence.forms()[-2:] == ["て", "。"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "何卒ご協力を賜りますようお願い申し上げます",
+        "お手元に届きますよう手配いたしました",
+        "昨日お送りいたしました請求書に誤りがございました",
+        "ご注文いただいております椅子は来週の入荷です",
+        "窓口を担当しております山田が伺います",
+        "在庫のございました2点を先にお届けします",
+        "ご来店が難しくなりました場合はお電話ください",
+    ],
+    ids=["ますよう", "ますよう手配", "ました + noun", "おります + noun", "おります + name", "ございました + number", "ました場合"],
+)
+def test_a_polite_form_that_modifies_what_follows_keeps_the_sentence_going(text):
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("ありがとうございました今後ともよろしくお願いします", ["ありがとうございました", "今後ともよろしくお願いします"]),
+        ("申し訳ございませんでした原因は配線です", ["申し訳ございませんでした", "原因は配線です"]),
+        ("確認いたしますお待ちください", ["確認いたします", "お待ちください"]),
+        ("ご予約の件ですね承知しました", ["ご予約の件ですね", "承知しました"]),
+    ],
+    ids=["before an adverbial noun", "after でした", "before a prefix", "ですね after a noun"],
+)
+def test_a_polite_form_before_a_new_clause_still_ends_the_sentence(text, expected):
+    assert sentences(text) == expected
+
+
+def test_desu_ne_after_a_particle_holds_the_floor_and_the_sentence_goes_on():
+    text = "それはですね配送の途中で箱が潰れてしまったんです"
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "土曜・日曜は窓口を閉めております",
+        "ご意見・ご要望のフォームからお送りください",
+        "担当の私・田村が最後まで承ります",
+        "バージョン4.1.2で不具合を直しました",
+        "料金は1.5倍になります",
+    ],
+    ids=["days", "prefixed nouns", "name", "version", "decimal"],
+)
+def test_a_list_dot_or_a_decimal_point_ends_nothing(text):
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "どのような場面でお使いか 教えていただけますか",
+        "なぜ解約しようと思われたのか お聞かせいただけますか",
+        "いえ 契約書にそのような記載はございません",
+        "すぐ 代わりの品をお持ちします",
+        "明日の朝 もう一度お電話いたします",
+    ],
+    ids=["embedded か", "のか", "interjection", "adverb", "adverbial noun"],
+)
+def test_a_space_after_a_word_that_leads_on_is_a_comma_too(text):
+    assert sentences(text) == [text]
+    assert "、" in analyse(text).sentences[0].forms()
+
+
+def test_a_question_that_is_the_sentence_still_ends_it_before_a_space():
+    assert sentences("ご予約ですか お名前をお願いします") == ["ご予約ですか", "お名前をお願いします"]
+
+
+def test_a_line_wrapped_after_a_comma_goes_on_but_a_blank_line_ends_it():
+    text = "このたびは、配送の手違いにより、\nお届けが遅れましたこと、\n深くお詫び申し上げます。"
+    assert sentences(text) == [text]
+    assert sentences("お問い合わせの件、\n\nご返信が遅れました") == ["お問い合わせの件、", "ご返信が遅れました"]

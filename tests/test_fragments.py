@@ -88,6 +88,27 @@ def test_noun_is_the_union_of_the_noun_tags():
     assert not POS_CLASSES["verb"] & POS_CLASSES["noun"]
 
 
+def test_potential_and_volitional_forms_are_classes_of_their_own():
+    """The normalized form makes いただけます いただきます and しましょう します; the tag keeps them apart."""
+    can = _rule("御 <verb> <potential> ます")
+    assert _found(can, "明日からお使いいただけます") == ["お使いいただけます"]
+    assert _found(can, "明日からお使いいただきます") == []
+    assert _found(_rule("<potential> ます"), "本日中に送れます") == ["送れます"]
+    assert _found(_rule("<potential> ます"), "箱に入れます") == []  # 入れる is no potential
+    assert _found(_rule("に <potential> ます"), "どなたでもご利用になれます") == ["になれます"]
+    offer = _rule("為る <volitional> か")
+    assert _found(offer, "代わりの品をお送りしましょうか") == ["しましょうか"]
+    assert _found(offer, "代わりの品をお送りしますか") == []
+
+
+def test_potential_and_volitional_are_still_verbs_and_auxiliaries():
+    assert POS_CLASSES["potential"] < POS_CLASSES["verb"] < POS_CLASSES["content"]
+    assert POS_CLASSES["volitional"] < POS_CLASSES["auxiliary"]
+    assert _found(_rule("<verb> <auxiliary> か"), "お送りしましょうか") == ["しましょうか"]
+    assert _found(_rule("御 <verb> <verb> ます"), "お使いいただけます") == ["お使いいただけます"]
+    assert Stream.of(analyse("お使いいただけます").sentences[0]).readable() == "御/prefix 使う/verb 頂く/potential ます/auxiliary"
+
+
 def test_the_prefilter_tries_tagged_rules_where_they_match():
     rule = _rule("御 <verbal_noun> {humble_do} ます")
     index = RuleIndex((rule,))

@@ -3,7 +3,9 @@ exactly what a start that parsed every pattern finds, and a bad cache is never t
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -37,13 +39,13 @@ def run(cache_home: Path) -> list:
 
 
 def cache_files(cache_home: Path) -> list[Path]:
-    return sorted((cache_home / "outai-rewrite").glob("needs-*.json"))
+    return sorted((cache_home / "outai-rewrite").glob("rules-*.marshal"))
 
 
 def test_a_start_from_the_cache_finds_what_a_start_without_it_finds(tmp_path):
     first = run(tmp_path)  # no cache yet: every pattern parsed, the cache written
     [written] = cache_files(tmp_path)
-    assert written.name == f"needs-{needs_cache.key()}.json"
+    assert written.name == f"rules-{needs_cache.key()}.marshal"
     assert run(tmp_path) == first  # read from the cache
     assert any(kind == "denial" for reply in first for kind, *_ in reply)
 
@@ -51,9 +53,15 @@ def test_a_start_from_the_cache_finds_what_a_start_without_it_finds(tmp_path):
 def test_a_damaged_cache_is_not_trusted(tmp_path):
     expected = run(tmp_path)
     [written] = cache_files(tmp_path)
-    written.write_text('{"apology.sumimasen": [[["x"]], []]', encoding="utf-8")  # cut short
+    whole = written.read_bytes()
+    written.write_bytes(whole[: len(whole) // 2])  # cut short
     assert run(tmp_path) == expected
-    written.write_text(json.dumps({"no.such.rule": [None, []]}), encoding="utf-8")  # wrong rules
+    written.write_bytes(whole[:-100] + bytes(b ^ 0xFF for b in whole[-100:]))  # a damaged program
+    assert run(tmp_path) == expected
+    payload = marshal.dumps({"no.such.rule": (None, (), ((), ()))})  # sound, but for other rules
+    written.write_bytes(hashlib.sha256(payload).digest() + payload)
+    assert run(tmp_path) == expected
+    written.write_text('{"apology.sumimasen": [[["x"]], []]}', encoding="utf-8")  # not the format
     assert run(tmp_path) == expected
 
 
@@ -74,3 +82,17 @@ def test_the_key_changes_with_a_rule_file(tmp_path):
     rules = copy / "rules" / "denial.toml"
     rules.write_text(rules.read_text(encoding="utf-8") + "\n# one more line\n", encoding="utf-8")
     assert needs_cache.key(copy) != before
+
+
+def test_writing_a_cache_keeps_only_the_newest_few(tmp_path):
+    folder = tmp_path / "outai-rewrite"
+    folder.mkdir()
+    stale = [folder / f"rules-old{i}.marshal" for i in range(needs_cache.KEEP + 2)]
+    for i, f in enumerate(stale):
+        f.write_bytes(b"x")
+        os.utime(f, (1_000_000 + i, 1_000_000 + i))  # old{0} is the oldest
+    (folder / "needs-0123.json").write_text("{}", encoding="utf-8")  # an earlier version's cache
+    run(tmp_path)
+    kept = {f.name for f in folder.iterdir()}
+    assert f"rules-{needs_cache.key()}.marshal" in kept and "needs-0123.json" not in kept
+    assert kept == {f"rules-{needs_cache.key()}.marshal"} | {f.name for f in stale[-(needs_cache.KEEP - 1):]}

@@ -38,3 +38,24 @@ def test_rule_ids_are_unique():
 def test_spans_are_substrings_of_their_examples():
     for rule, example in MATCH:
         assert example.span in example.text, f"{rule.id}: span 「{example.span}」 is not in its text"
+
+
+def _unfiltered(rule):
+    """The patterns of ``rule`` the literal prefilter cannot skip: tried on every sentence."""
+    return [pattern for pattern, keys in zip(rule.patterns, rule.prefilter) if keys is None]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_every_pattern_names_a_literal_the_prefilter_can_use(rule):
+    # A pattern with no literal every match needs (only parts of speech, or a choice with an
+    # empty branch) runs its regex on every sentence of every reply: give it a word.
+    assert _unfiltered(rule) == [], f"{rule.id}: no literal for the prefilter in {_unfiltered(rule)} (see docs/architecture.md, Speed)"
+
+
+def test_a_pattern_of_parts_of_speech_alone_leaves_its_rule_without_a_prefilter():
+    from graders.checker.rules import Rule
+
+    assert _unfiltered(Rule("x.literal", "remedy", ("<noun> を <verb>",))) == []
+    # One pattern the prefilter cannot read leaves every pattern of the rule unfiltered.
+    both = ("<noun> を <verb>", "<noun>( を)? <verb>")
+    assert _unfiltered(Rule("x.pos_only", "remedy", both)) == list(both)

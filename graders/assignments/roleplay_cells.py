@@ -12,7 +12,6 @@ answer cell is the fallback for learners without widgets.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from ..checker.errors import InputError
@@ -21,7 +20,7 @@ from ..learner.exercises import get_conversation
 from ..roleplay import storage
 from ..roleplay.dialogue import get_dialogue
 from ..roleplay.grading import CRITERIA
-from ..roleplay.summary import Played, play
+from ..roleplay.summary import Played, replay
 from . import integrity
 from .grade_cells import GradeFailure, MissingAnswer
 
@@ -52,16 +51,10 @@ def turns_for(exercise_id: str, fallback=(), path: str | Path = answers.FILENAME
     )
 
 
-@functools.lru_cache(maxsize=16)
-def _played(dialogue_id: str, turns: tuple[str, ...]) -> Played:
-    # One replay serves every grade cell of the conversation.
-    return play(dialogue_id, list(turns), practice=False)
-
-
 def _replay(exercise_id: str, fallback) -> tuple[Played, list[str]]:
     turns = turns_for(exercise_id, fallback)
     try:
-        return _played(get_conversation(exercise_id).dialogue, tuple(turns)), turns
+        return replay(get_conversation(exercise_id).dialogue, turns), turns  # cached: one replay serves every grade cell
     except InputError as e:
         raise GradeFailure(f"✗ {e}", NEXT_STEP) from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import NamedTuple
 
 from .analysis import Analysis
@@ -114,6 +115,19 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
 # scenario's allowed alternative may be the remedy itself (先に納品いたします): it keeps it.
 SUBSUMED_BY = {"cause": ("denial", "alternative"), "remedy": ("alternative",)}
 ONLY_BY_GENERIC = frozenset({"remedy"})
+# But a remedy given as the reason for the offer that follows it is a clause of its own:
+# 台数を増やして対応しておりますので、よろしければそちらもお使いください (what we do, then an option).
+_REASON_AFTER = re.compile(r"(?:ます|です)?(?:ので|から|ため)")
+KEPT_BEFORE_REASON = frozenset({"remedy"})
+
+
+def _part_of(act: Act, cover: Act) -> bool:
+    """Whether ``act`` lies in ``cover`` as part of it (see SUBSUMED_BY)."""
+    if not (cover.start < act.end and act.start < cover.end):
+        return False
+    if act.kind in KEPT_BEFORE_REASON and act.end < cover.end:
+        return not _REASON_AFTER.match(cover.text, act.end - cover.start)
+    return True
 
 
 def _without_subsumed(acts: list[Act], company: frozenset[str] = frozenset()) -> list[Act]:
@@ -125,7 +139,7 @@ def _without_subsumed(acts: list[Act], company: frozenset[str] = frozenset()) ->
         for a in acts
         if a.kind not in SUBSUMED_BY
         or not any(
-            c.start < a.end and a.start < c.end and not (a.kind in ONLY_BY_GENERIC and c.rule in company)
+            _part_of(a, c) and not (a.kind in ONLY_BY_GENERIC and c.rule in company)
             for kind in SUBSUMED_BY[a.kind]
             for c in covers[kind]
         )

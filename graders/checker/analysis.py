@@ -140,8 +140,14 @@ POS_TAGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "symbol": ("\ue012", ("補助記号",)),
 }
 OTHER_TAG = "\ue013"  # 記号, 空白 and anything else
-TAG_RANGE = "\ue001-\ue013"  # every tag, as a regex class range
-TAG_NAMES = {tag: name for name, (tag, _) in POS_TAGS.items()} | {OTHER_TAG: "other"}
+# Finer classes the normalized form hides: it makes いただけます (can) いただきます and
+# しましょう (let me) します. name -> (tag, the POS_TAGS class it is part of).
+FORM_TAGS: dict[str, tuple[str, str]] = {
+    "potential": ("\ue014", "verb"),  # a potential verb: いただける, 送れる, もらえる (normalized 頂く, 送る, 貰う)
+    "volitional": ("\ue015", "auxiliary"),  # ましょう, でしょう, だろう (normalized ます, です, だ)
+}
+TAG_RANGE = "\ue001-\ue015"  # every tag, as a regex class range
+TAG_NAMES = {tag: name for name, (tag, _) in POS_TAGS.items()} | {OTHER_TAG: "other"} | {tag: name for name, (tag, _) in FORM_TAGS.items()}
 
 
 @functools.cache
@@ -153,11 +159,42 @@ def pos_tag(pos: tuple[str, ...]) -> str:
     return OTHER_TAG
 
 
+# A godan verb's last kana -> its e-row kana: the potential of 送る is 送れる, of 頂く 頂ける.
+_E_ROW = dict(zip("うくぐすつぬぶむる", "えけげせてねべめれ"))
+
+
+def _is_potential(pos: tuple[str, ...], normalized: str, dictionary: str) -> bool:
+    """A potential verb Sudachi normalizes to its godan verb (いただける -> 頂く, 送れる -> 送る):
+    a 下一段 verb whose dictionary form is the normalized form's e-row + る. A verb that is
+    itself 下一段 (入れる, 受ける) keeps its form when normalized, so is none; なれる (of なる,
+    kept as it is; 慣れる is written apart) is one."""
+    if pos[0] != "動詞" or not pos[4].startswith("下一段"):
+        return False
+    if normalized == dictionary:
+        return normalized == "なれる"  # ご利用になれます: Sudachi keeps なれる a word of its own
+    e = _E_ROW.get(normalized[-1:])
+    return e is not None and dictionary.endswith(e + "る") and not normalized.endswith(e + "る")
+
+
+def word_tag(pos: tuple[str, ...], normalized: str, dictionary: str) -> str:
+    """A word's tag: its POS_TAGS class, or the finer FORM_TAGS class of a potential verb or a
+    volitional auxiliary (ましょう, でしょう), which rules naming <verb>/<auxiliary> still match."""
+    if pos[0] == "助動詞" and pos[5].startswith("意志推量形"):
+        return FORM_TAGS["volitional"][0]
+    if _is_potential(pos, normalized, dictionary):
+        return FORM_TAGS["potential"][0]
+    return pos_tag(pos)
+
+
 # Word id -> _Word, filled as words are met. A word id fixes a dictionary word's forms
 # and part of speech; an out-of-vocabulary id only fixes its part of speech, so those
 # are never stored (their id's top four bits are 0xF: sudachi.rs WordId::is_oov).
 _WORDS: dict[int, _Word] = {}
 _MAX_WORDS = 200_000  # bounds the memory odd input can take (far more than replies use)
+
+
+def _tag_of(tok: Token) -> str:
+    return word_tag(tok.pos, tok.normalized, tok.dictionary)
 
 
 def _word(morpheme) -> _Word:
@@ -167,7 +204,7 @@ def _word(morpheme) -> _Word:
     space = pos[0] == "空白"
     may_end = _ends_by_form(pos, dictionary)
     normalized = VARIANTS.get(normalized, normalized)
-    tag = pos_tag(pos)
+    tag = word_tag(pos, normalized, dictionary)
     word = _Word(normalized, dictionary, pos, space, may_end, space or may_end, tag, normalized + tag)
     if not morpheme.is_oov():
         if len(_WORDS) >= _MAX_WORDS:
@@ -197,7 +234,7 @@ class _Tokens(Sequence[Token]):
         found = cls(text)
         found.given = tokens
         found.ends = [tok.end for tok in tokens]
-        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False, pos_tag(tok.pos), tok.normalized + pos_tag(tok.pos)) for tok in tokens]
+        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False, _tag_of(tok), tok.normalized + _tag_of(tok)) for tok in tokens]
         found.spaces = [i for i, tok in enumerate(tokens) if tok.is_space]
         found.marks = [i for i, tok in enumerate(tokens) if _may_end(tok)]
         return found
@@ -280,26 +317,37 @@ _TAG = itemgetter(6)  # _Word.tag
 _TAGGED = itemgetter(7)  # _Word.tagged
 
 
+# A space inside a sentence (a spoken clause going on: 切らしておりまして 入荷は来週です) is read
+# as the comma a written reply would have there, so rules see one stream for both.
+_COMMA_POS = ("補助記号", "読点", "*", "*", "*", "*")
+_COMMA_WORD = _Word("、", "、", _COMMA_POS, False, False, False, pos_tag(_COMMA_POS), "、" + pos_tag(_COMMA_POS))
+
+
 class Sentence:
-    """A sentence: its character span and its tokens (whitespace left out).
+    """A sentence: its character span and its tokens (whitespace left out, except a space
+    inside it that parts two clauses: that one is read as a comma, 、).
 
     Sentences of analyse() make their Token objects on first use of ``tokens``; rules
     read ``forms()`` and ``span_of()``, which need none.
     """
 
-    __slots__ = ("start", "end", "_tokens", "_source", "_index")
+    __slots__ = ("start", "end", "_tokens", "_source", "_index", "_commas")
 
-    def __init__(self, start: int, end: int, tokens: tuple[Token, ...] | None = None, source: _Tokens | None = None, index: Sequence[int] = ()):
+    def __init__(self, start: int, end: int, tokens: tuple[Token, ...] | None = None, source: _Tokens | None = None, index: Sequence[int] = (), commas: frozenset[int] = frozenset()):
         self.start = start
         self.end = end
         self._tokens = tokens
         self._source = source  # the text's tokens, when ``tokens`` is made on demand
         self._index = index  # which of them (a range when no whitespace lies between)
+        self._commas = commas  # which of them are spaces read as a comma
 
     @property
     def tokens(self) -> tuple[Token, ...]:
         if self._tokens is None:
-            self._tokens = tuple(map(self._source.__getitem__, self._index))
+            found = map(self._source.__getitem__, self._index)
+            if self._commas:
+                found = (_as_comma(tok) if tok.is_space else tok for tok in found)
+            self._tokens = tuple(found)
         return self._tokens
 
     def _each(self, field: itemgetter, of_token) -> list[str]:
@@ -309,6 +357,9 @@ class Sentence:
         words, index = self._source.words, self._index
         if type(index) is range:
             return list(map(field, words[index.start : index.stop]))
+        if self._commas:
+            commas = self._commas
+            return [field(_COMMA_WORD if i in commas else words[i]) for i in index]
         return [field(words[i]) for i in index]
 
     def forms(self) -> list[str]:
@@ -317,14 +368,17 @@ class Sentence:
 
     def tags(self) -> list[str]:
         """The POS tag character of each token (see POS_TAGS)."""
-        return self._each(_TAG, lambda tok: pos_tag(tok.pos))
+        return self._each(_TAG, _tag_of)
 
     def tagged_forms(self) -> list[str]:
         """Each token's normalized form followed by its POS tag."""
-        return self._each(_TAGGED, lambda tok: tok.normalized + pos_tag(tok.pos))
+        return self._each(_TAGGED, lambda tok: tok.normalized + _tag_of(tok))
 
     def span_of(self, first: int, last: int) -> tuple[int, int]:
         """The character span from the start of token ``first`` to the end of token ``last``."""
+        if self._commas and first < last:  # a space read as a comma is no part of a span's ends
+            first += self._index[first] in self._commas
+            last -= self._index[last] in self._commas
         if self._tokens is not None:
             return self._tokens[first].start, self._tokens[last].end
         ends, i = self._source.ends, self._index[first]
@@ -341,6 +395,11 @@ class Sentence:
 
     def __repr__(self) -> str:
         return f"Sentence(start={self.start}, end={self.end}, tokens={self.tokens!r})"
+
+
+def _as_comma(tok: Token) -> Token:
+    """A space token read as the comma it stands for (its surface and offsets kept)."""
+    return tok._replace(normalized="、", dictionary="、", pos=_COMMA_POS, is_space=False)
 
 
 def _ends_by_form(pos: tuple[str, ...], dictionary: str) -> bool:
@@ -361,13 +420,34 @@ def _ends_politely(word: _Word | Token, surface: str, prev: _Word | Token | None
 
 
 # Formal nouns that keigo attaches to a polite ending (おかけしましたことを, ご連絡しましたとおり,
-# ございましたため, 調べましたところ, 増えております関係で, 遅れましたもので): the sentence goes on.
-_FORMAL_NOUNS = {"こと", "事", "とおり", "通り", "ため", "為", "上", "うえ", "件", "旨", "段", "際", "次第", "ところ", "所", "関係", "影響", "都合", "結果", "せい", "もの", "物"}
+# ございましたため, 調べましたところ, 増えております関係で, 遅れましたもので, ございます場合は):
+# the sentence goes on.
+_FORMAL_NOUNS = {"こと", "事", "とおり", "通り", "ため", "為", "上", "うえ", "件", "旨", "段", "際", "次第", "ところ", "所", "関係", "影響", "都合", "結果", "せい", "もの", "物", "場合", "折", "時", "とき"}
 
 
 def _continues(word: _Word | Token, surface: str) -> bool:
-    """A token that continues the sentence after a polite ending (が, ので, ね, でした, こと...)."""
-    return word.pos[0] in ("助詞", "助動詞", "補助記号") or surface in SOFT_BREAK or surface in _FORMAL_NOUNS
+    """A token that continues the sentence after a polite ending (が, ので, ね, でした, こと...),
+    or the stem of an auxiliary (賜りますようお願い申し上げます, ございますようでしたら)."""
+    pos = word.pos
+    return pos[0] in ("助詞", "助動詞", "補助記号") or pos[:2] == ("形状詞", "助動詞語幹") or surface in SOFT_BREAK or surface in _FORMAL_NOUNS
+
+
+def _filler(words: Sequence[_Word], i: int) -> bool:
+    """ですね after a particle, spoken to hold the floor (今日はですね高速道路が…, それはですね…):
+    the sentence goes on after it."""
+    return i > 1 and words[i - 1].dictionary == "です" and words[i - 2].pos[0] == "助詞"
+
+
+def _modifies_noun(word: _Word | Token, surface: str, prev: _Word | Token | None, following: _Word | Token) -> bool:
+    """ます or ました straight before a noun: a polite relative clause (先日ご案内いたしました価格改定,
+    担当しております篠原), so the sentence goes on. Not ません or でした (申し訳ございませんでした原因は…),
+    nor before a noun that works as an adverb (ございました今後とも) or a prefix (いたしますお待ちください)."""
+    if surface == "ます" and word.dictionary == "ます":
+        pass
+    elif not (surface == "た" and prev is not None and prev.dictionary == "ます"):
+        return False
+    pos = following.pos
+    return pos[0] == "名詞" and pos[2] != "副詞可能"
 
 
 # A run-on "sentence" longer than this many tokens (about 250 characters, far beyond any
@@ -391,14 +471,69 @@ def _between_japanese(text: str, ends: list[int], i: int) -> bool:
     return 0 < start and ends[i] < len(text) and not text[start - 1].isascii() and not text[ends[i]].isascii()
 
 
+# A space parts spoken clauses as 。 would, unless the word before it cannot end a sentence,
+# even a spoken one: then the space is the comma a written reply would have there.
+# Conjunctive particles that always lead on: て, で (読んで), ば, ながら, つつ. ので, でも and たら
+# are だ/た in their continuative or conditional form (below); から, けど, が, し and と are left
+# out, since speech ends sentences on them (…確認していただかないと。…ございますけど。).
+_LEADING_ON = {"て", "で", "ば", "ながら", "つつ"}
+# Case, binding and adverbial particles (場合は, 皆様へ, ご予算のことなど), a conjunction, prefix,
+# adnominal, adverb, adverbial noun (今, 明日の朝) or interjection (いえ 違います): the phrase has
+# not ended yet.
+_PHRASE_PARTICLES = {"格助詞", "係助詞", "副助詞"}
+_NEVER_FINAL_POS = {"接頭辞", "接続詞", "連体詞", "副詞", "感動詞"}
+# Conjugated forms a clause goes on from: 連用形 (確認いたし, できておらず, ので's で), 仮定形
+# (ましたら, でしたら) and 未然形. Adjectives are left out: ご心配なく ends a spoken sentence.
+_GOING_ON_FORMS = ("連用形", "仮定形", "未然形")
+
+
+def _embedded_question(words: Sequence[_Word], i: int) -> bool:
+    """Whether word ``i`` is a か after a plain form, a question inside the sentence
+    (どんな場面か 教えていただけますか, 思われたのか お聞かせください); not after ます/です
+    (ご予約ですか お名前を…), where the question is the sentence."""
+    word = words[i]
+    if word.pos[:2] != ("助詞", "終助詞") or word.dictionary != "か" or i == 0:
+        return False
+    before = words[i - 1]
+    return before.dictionary not in ("ます", "です", "ぬ", "ず", "た") and before.pos[0] not in ("空白", "補助記号")
+
+
+def _in_a_list(words: Sequence[_Word], i: int) -> bool:
+    """Whether ・ (token ``i``) follows a noun: it joins the items of a list (土曜・日曜,
+    ご意見・ご要望, 私・森田), where it ends nothing."""
+    return i > 0 and words[i - 1].pos[0] in ("名詞", "代名詞", "接尾辞", "接頭辞")
+
+
+def _in_a_number(words: Sequence[_Word], i: int) -> bool:
+    """Whether . (token ``i``) stands between two numbers (バージョン3.2.1, 1.5倍)."""
+    return 0 < i < len(words) - 1 and words[i - 1].pos[1] == "数詞" and words[i + 1].pos[1] == "数詞"
+
+
+def _clause_goes_on(word: _Word | Token) -> bool:
+    """Whether the clause before a space goes on after it, because the word before the space
+    cannot end a sentence: 在庫を切らしておりまして 入荷は来週になります (cause and consequence),
+    お急ぎでしたら 店頭でお受け取りいただけます (condition and offer) are one sentence each."""
+    pos = word.pos
+    if pos[0] == "助詞":
+        return pos[1] in _PHRASE_PARTICLES or (pos[1] == "接続助詞" and word.dictionary in _LEADING_ON)
+    if pos[0] == "名詞":
+        return pos[2] == "副詞可能"
+    if pos[0] in ("動詞", "助動詞"):
+        return pos[5].startswith(_GOING_ON_FORMS)
+    return pos[0] in _NEVER_FINAL_POS
+
+
 def split_sentences(text: str, tokens: list[Token] | None = None) -> list[Sentence]:
     """Split into sentences, also where spoken text has no 。.
 
-    A sentence ends at 。！？ and line breaks; at … ・, full-width spaces and spaces between
-    Japanese characters; and after
-    a polite ending (ます, です, ました, ません, でしょう) or a sentence-final particle
-    when the next token neither is a particle nor an auxiliary. A sentence longer than
-    MAX_SENTENCE_TOKENS is cut. ``tokens``, if given, are ``tokenize(text)``'s.
+    A sentence ends at 。！？ and line breaks (not one right after a comma, nor . inside a
+    number); at … and ・ (not ・ between nouns); at full-width spaces and spaces between
+    Japanese characters, unless the word before the space cannot end a sentence (a particle
+    that leads on, a continuative or conditional form: see _clause_goes_on), where the space
+    stays in the sentence read as a comma (、); and after a polite ending (ます, です, ました,
+    ません, でしょう) or a sentence-final particle when the next token neither is a particle
+    nor an auxiliary. A sentence longer than MAX_SENTENCE_TOKENS is cut. ``tokens``, if
+    given, are ``tokenize(text)``'s.
     """
     return _sentences_of(_scan(text) if tokens is None else _Tokens.of(text, tokens))
 
@@ -411,18 +546,21 @@ def _sentences_of(tokens: _Tokens) -> list[Sentence]:
     """
     text, ends, words, spaces = tokens.text, tokens.ends, tokens.words, tokens.spaces
     blank = set(spaces)
+    commas: set[int] = set()  # spaces parting two clauses of one sentence: read as 、
     sentences: list[Sentence] = []
     start = 0  # the first token of the sentence being read
 
     def close(end: int) -> None:
         nonlocal start
+        inner: frozenset[int] = frozenset()
         if not spaces or bisect.bisect_left(spaces, start) == bisect.bisect_left(spaces, end):
             index: Sequence[int] = range(start, end)  # no whitespace in between
         else:
-            index = [i for i in range(start, end) if i not in blank]
+            index = [i for i in range(start, end) if i not in blank or i in commas]
+            inner = commas.intersection(index)
         if index:
             first = index[0]
-            sentences.append(Sentence(ends[first - 1] if first else 0, ends[index[-1]], None, tokens, index))
+            sentences.append(Sentence(ends[first - 1] if first else 0, ends[index[-1]], None, tokens, index, inner))
         start = end
 
     def cut_run_ons(upto: int) -> None:
@@ -447,15 +585,35 @@ def _sentences_of(tokens: _Tokens) -> list[Sentence]:
         space = i in blank
         # A whitespace token may hold a line break before indentation ("\n  "): still a break.
         hard = bool(this) and (this[-1] in SENTENCE_END or (space and "\n" in this))
-        soft = this in SOFT_BREAK or (space and ("\u3000" in this or _between_japanese(text, ends, i)))
+        if hard:
+            soft = False
+            if this in (".", "．") and _in_a_number(words, i):
+                hard = False  # a decimal point or a version number
+            elif space and this.count("\n") == 1 and i > 0 and text[ends[i - 2] if i > 1 else 0 : ends[i - 1]] in _COMMAS:
+                hard = False  # a line wrapped after a comma (…により、⏎お客様に…): the sentence goes on
+        elif space:
+            # A space parts spoken clauses: a sentence ends there, unless the clause before it
+            # cannot end (切らしておりまして 入荷は…): then the space is the sentence's comma.
+            soft = "\u3000" in this or _between_japanese(text, ends, i)
+            if soft and i > 0:
+                before = text[ends[i - 2] if i > 1 else 0 : ends[i - 1]]
+                if before in _COMMAS or i - 1 in commas or (after[:1] in _KEEP_WITH_END and not after.isspace()) or after in _COMMAS:
+                    soft = False  # a comma or an end is there already
+                elif i - 1 not in blank and (_clause_goes_on(words[i - 1]) or _embedded_question(words, i - 1)):
+                    soft = False
+                    commas.add(i)
+        else:
+            soft = this in SOFT_BREAK and not (this == "・" and _in_a_list(words, i))
         if hard or soft:
             # Keep a closing bracket or a run of ！？ with the sentence it ends.
             if not (after and after[0] in _KEEP_WITH_END):
                 close(i + 1)
             continue
         word = words[i]
-        final = _ends_politely(word, this, words[i - 1] if i > 0 else None) or word.pos[:2] == ("助詞", "終助詞")
-        if final and (i + 1 in blank or not _continues(words[i + 1], after)):
+        final = _ends_politely(word, this, words[i - 1] if i > 0 else None) or (
+            word.pos[:2] == ("助詞", "終助詞") and not _filler(words, i) and not (i + 1 in blank and _embedded_question(words, i))
+        )
+        if final and (i + 1 in blank or not (_continues(words[i + 1], after) or _modifies_noun(word, this, words[i - 1] if i > 0 else None, words[i + 1]))):
             close(i + 1)
     cut_run_ons(last)
     close(len(ends))

@@ -1,17 +1,21 @@
-"""What the prefilter needs of every built-in rule, kept between runs like Python's bytecode.
+"""What the prefilter needs of every built-in rule, and its compiled patterns, kept between
+runs like Python's bytecode.
 
-Reading the built-in rules' patterns with the regex parser to find the literals each one
-needs (rules.rule_needs) is most of a cold start. What it finds depends only on the rule
-files and the engine's code, so it is stored in the user's cache folder under a hash of
-them; the next start reads it back and parses and compiles a rule only when the prefilter
-first lets it try a sentence. Any problem (no cache folder, a read-only home, a damaged
-file) means "no cache": the rules are then read as before. Results never depend on it.
+Reading the built-in rules' patterns with the regex parser, to find the literals each one
+needs (rules.rule_needs) and to compile it, is most of a cold start and, in a process that
+checks many replies, about a third of its time. What it makes depends only on the rule
+files, the engine's code and the Python version, so it is stored in the user's cache folder
+under a hash of them: the literal sets, and each pattern's compiled program (rules._program:
+what the regex compiler hands to _sre). The next start reads them back and makes a rule's
+patterns from their programs, without parsing, when the prefilter first lets it try a
+sentence. Any problem (no cache folder, a read-only home, a damaged file: its digest is
+checked) means "no cache": the rules are then read as before. Results never depend on it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 import sys
 import tempfile
@@ -22,6 +26,10 @@ from pathlib import Path
 _SOURCES = ("rules.py", "analysis.py", "needs_cache.py")
 
 Needs = tuple[tuple[tuple[str, ...], ...] | None, ...] | None
+_DIGEST = 32  # bytes of SHA-256 in front of the payload
+# Caches of other rule sets (older versions, other checkouts) kept beside the new one; the
+# oldest beyond these are removed when a cache is written, so the folder does not grow.
+KEEP = 4
 
 
 def _folder() -> Path | None:
@@ -47,32 +55,49 @@ def key(package=None) -> str:
     return h.hexdigest()[:32]
 
 
-def _tuples(value):
-    """JSON's lists back into the tuples the rules hold (None stays None)."""
-    return None if value is None else tuple(_tuples(v) if isinstance(v, list) else v for v in value)
+def _path(folder: Path, cache_key: str) -> Path:
+    # marshal's format is Python's own: the key holds the Python version.
+    return folder / f"rules-{cache_key}.marshal"
 
 
-def load(cache_key: str) -> dict[str, tuple[Needs, Needs]] | None:
-    """rule id -> (needs, exclude_needs) from the cache, or None if there is none to trust."""
+def load(cache_key: str) -> dict | None:
+    """What rules.builtin_rules kept (see there), or None if there is none to trust."""
     folder = _folder()
     if folder is None:
         return None
     try:
-        data = json.loads((folder / f"needs-{cache_key}.json").read_text(encoding="utf-8"))
-        return {rule_id: (_tuples(needs), _tuples(excludes)) for rule_id, (needs, excludes) in data.items()}
-    except (OSError, ValueError, TypeError):
+        data = _path(folder, cache_key).read_bytes()
+        payload = data[_DIGEST:]
+        if hashlib.sha256(payload).digest() != data[:_DIGEST]:
+            return None
+        table = marshal.loads(payload)
+    except (OSError, ValueError, EOFError, TypeError):
         return None
+    return table if isinstance(table, dict) else None
 
 
-def save(cache_key: str, table: dict[str, tuple[Needs, Needs]]) -> None:
+def save(cache_key: str, table: dict) -> None:
     """Write the table atomically (a half-written file is never read); never raises."""
     folder = _folder()
     if folder is None:
         return
     try:
+        payload = marshal.dumps(table)
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as out:
-            json.dump(table, out, ensure_ascii=False)
-        os.replace(out.name, folder / f"needs-{cache_key}.json")
-    except OSError:
+        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".tmp") as out:
+            out.write(hashlib.sha256(payload).digest() + payload)
+        os.replace(out.name, _path(folder, cache_key))
+    except (OSError, ValueError):
         return
+    _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the KEEP newest caches (and the needs-*.json of earlier versions)."""
+    try:
+        old = list(folder.glob("needs-*.json"))
+        caches = sorted(folder.glob("rules-*.marshal"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for f in old + caches[KEEP:]:
+            f.unlink(missing_ok=True)
+    except OSError:
+        pass  # another process pruned first, or the folder is read-only: harmless

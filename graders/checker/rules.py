@@ -22,6 +22,7 @@ Every rule carries examples: ``match`` (text and the span it must find) and ``no
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import itertools
@@ -33,7 +34,7 @@ from importlib import resources
 from typing import Callable, Iterator, NamedTuple
 
 from . import needs_cache
-from .analysis import OTHER_TAG, POS_TAGS, TAG_NAMES, TAG_RANGE, Sentence, analyse
+from .analysis import FORM_TAGS, OTHER_TAG, POS_TAGS, TAG_NAMES, TAG_RANGE, Sentence, analyse
 
 ACT_KINDS = (
     "apology",
@@ -52,10 +53,15 @@ ACT_KINDS = (
 )
 
 
-# Part-of-speech classes a pattern can name as <class>: each is a set of analysis.POS_TAGS.
-POS_CLASSES: dict[str, frozenset[str]] = {name: frozenset([tag]) for name, (tag, _) in POS_TAGS.items()} | {
-    "noun": frozenset(POS_TAGS[n][0] for n in ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number")),
-    "content": frozenset(POS_TAGS[n][0] for n in ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number", "pronoun", "verb", "adjective", "na_adjective", "adverb")),
+# Part-of-speech classes a pattern can name as <class>: each is a set of analysis.POS_TAGS (and
+# FORM_TAGS: <potential> and <volitional> are parts of <verb> and <auxiliary>).
+_CLASS_TAGS = {name: {tag} for name, (tag, _) in POS_TAGS.items()}
+for _name, (_tag, _part_of) in FORM_TAGS.items():
+    _CLASS_TAGS[_name] = {_tag}
+    _CLASS_TAGS[_part_of].add(_tag)
+POS_CLASSES: dict[str, frozenset[str]] = {name: frozenset(tags) for name, tags in _CLASS_TAGS.items()} | {
+    "noun": frozenset().union(*(_CLASS_TAGS[n] for n in ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number"))),
+    "content": frozenset().union(*(_CLASS_TAGS[n] for n in ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number", "pronoun", "verb", "adjective", "na_adjective", "adverb"))),
     "other": frozenset([OTHER_TAG]),
 }
 
@@ -186,9 +192,26 @@ def _parse(pattern: str):
     return pattern if _sre_compile is None else _sre_parse.parse(pattern)
 
 
-def _compile(parsed) -> re.Pattern:
-    """What ``re.compile`` makes of a pattern, from _parse()'s reading of it."""
-    return re.compile(parsed) if isinstance(parsed, str) else _sre_compile.compile(parsed)
+def _program(parsed) -> tuple | str:
+    """What the regex compiler makes of _parse()'s reading of a pattern, as plain data that
+    needs_cache can keep: (flags, code as bytes, groups, group names); without the parser,
+    the pattern itself."""
+    if isinstance(parsed, str):
+        return parsed
+    state = parsed.state
+    code = array.array("I", _sre_compile._code(parsed, 0)).tobytes()
+    return int(state.flags), code, state.groups, tuple(state.groupdict.items())
+
+
+def _compile(program: tuple | str) -> re.Pattern:
+    """The pattern a _program() is, built as ``re._compiler.compile`` builds it (no parsing)."""
+    if isinstance(program, str):
+        return re.compile(program)
+    flags, code, groups, names = program
+    indexgroup: list[str | None] = [None] * groups
+    for name, number in names:
+        indexgroup[number] = name
+    return _sre_engine.compile(None, flags, array.array("I", code).tolist(), groups - 1, dict(names), tuple(indexgroup))
 
 
 def _plain(patterns: tuple[str, ...]) -> tuple:
@@ -238,8 +261,14 @@ class Rule:
         return self._parsed if not self.tagged else _plain(self._expanded[0])
 
     @functools.cached_property
+    def programs(self) -> tuple[tuple, tuple]:
+        """The compiled programs (see _program) of the patterns and of the excludes: kept in
+        needs_cache, so that a later start makes the rule's patterns without parsing them."""
+        return tuple(map(_program, self._parsed)), tuple(map(_program, self._excluded_parsed))
+
+    @functools.cached_property
     def _compiled(self) -> tuple[re.Pattern, ...]:
-        return tuple(map(_compile, self._parsed))
+        return tuple(map(_compile, self.programs[0]))
 
     @functools.cached_property
     def _excluded_parsed(self) -> tuple:
@@ -248,7 +277,7 @@ class Rule:
 
     @functools.cached_property
     def _excluded(self) -> tuple[re.Pattern, ...]:
-        return tuple(map(_compile, self._excluded_parsed))
+        return tuple(map(_compile, self.programs[1]))
 
     @functools.cached_property
     def exclude_needs(self) -> tuple[tuple[tuple[str, ...], ...] | None, ...]:
@@ -376,11 +405,15 @@ class Stream:
 # only a necessary condition, so the acts found are exactly those of running every rule.
 
 try:  # the parser and compiler behind re.compile; private but stable, and optional here
+    import _sre as _sre_engine
     from re import _compiler as _sre_compile
     from re import _constants as _sre
     from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover (Python < 3.11 names)
-    _sre = _sre_parse = _sre_compile = None
+
+    if array.array("I").itemsize != _sre_engine.CODESIZE or not hasattr(_sre_compile, "_code"):
+        raise ImportError("an _sre this module does not know")
+except ImportError:  # pragma: no cover (other Python versions' names)
+    _sre = _sre_engine = _sre_parse = _sre_compile = None
 
 _Needs = list[frozenset[str]]  # every set must have one of its literals in the stream
 _TAG_CHAR = re.compile(f"[{TAG_RANGE}]")
@@ -636,6 +669,48 @@ class _FormCache(dict):
         return found
 
 
+def plan(rules: tuple[Rule, ...]) -> tuple:
+    """Where an index over ``rules`` files each pattern, as plain data (needs_cache keeps the
+    built-in rules'): per pattern (its rule's position, its number, the bits of the literal
+    sets it needs, the sets to look for in the text: those with a literal across spaces,
+    whose atom alone is only a part of it, rarest first); per rule, each exclude's bits and
+    sets likewise; the patterns without a prefilter; key -> patterns filed under it; atom ->
+    bits of the sets it is in (a set's bit is set in a form's mask if the form holds one of
+    its atoms)."""
+    bit_of_set: dict[frozenset[str], int] = {}  # a set's atoms -> its bit
+    bits_of_atom: dict[str, int] = {}
+
+    def bits_of(needs: tuple[tuple[str, ...], ...]) -> tuple[int, tuple[tuple[str, ...], ...]]:
+        bits = 0
+        for literals in needs:
+            atoms = frozenset(map(_atom, literals))
+            bit = bit_of_set.setdefault(atoms, 1 << len(bit_of_set))
+            bits |= bit
+            for atom in atoms:
+                bits_of_atom[atom] = bits_of_atom.get(atom, 0) | bit
+        in_text = sorted((n for n in needs if any(" " in lit for lit in n)), key=_set_rarity, reverse=True)
+        return bits, tuple(in_text)
+
+    slots, vetoes, always, by_key = [], [], [], {}
+    for at, rule in enumerate(rules):
+        vetoes.append(tuple(bits_of(needs or ()) for needs in rule.exclude_needs))
+        for number, (keys, needs) in enumerate(zip(rule.prefilter, rule.needs or itertools.repeat(()))):
+            if keys is None:  # no prefilter: always tried
+                always.append(len(slots))
+            for key in keys or ():
+                by_key.setdefault(key, set()).add(len(slots))
+            slots.append((at, number, *bits_of(needs)))
+    return tuple(slots), tuple(vetoes), tuple(always), {key: frozenset(found) for key, found in by_key.items()}, bits_of_atom
+
+
+# The built-in rules (the tuple builtin_rules returns) and their plan, maybe read from needs_cache.
+_builtin_plan: tuple[tuple[Rule, ...], tuple] = ((), ())
+
+
+def _plan_of(rules: tuple[Rule, ...]) -> tuple:
+    return _builtin_plan[1] if rules is _builtin_plan[0] else plan(rules)
+
+
 class RuleIndex:
     """A tuple of rules with the literal prefilter: ``matches(stream)`` tries on a sentence
     only the patterns whose needed literals are all in it.
@@ -657,39 +732,17 @@ class RuleIndex:
         # Pattern slot -> (its rule, the pattern's number in it, the bits of the literal sets
         # it needs, the sets to look for in the text itself, the rule's vetoes). A rule's
         # patterns are compiled when the prefilter first lets one of them try a sentence.
-        self._slots: list[tuple[Rule, int, int, tuple[tuple[str, ...], ...], tuple[_Veto, ...]]] = []
-        self._always: set[int] = set()  # slots of patterns without a prefilter
-        self._by_key: dict[str, set[int]] = {}  # key -> slots filed under it
-        self._bit_of_set: dict[frozenset[str], int] = {}  # a set's atoms -> its bit
-        self._bits_of_atom: dict[str, int] = {}  # atom -> bits of the sets it is in
-        for rule in self._own:
-            # An exclude is searched only where a rule fires, and only if its literals are there too.
-            vetoes = tuple(_Veto(*self._bits(needs or ()), rule, i) for i, needs in enumerate(rule.exclude_needs))
-            for number, (keys, needs) in enumerate(zip(rule.prefilter, rule.needs or itertools.repeat(()))):
-                slot = len(self._slots)
-                self._slots.append((rule, number, *self._bits(needs), vetoes))
-                if keys is None:  # no prefilter: always tried
-                    self._always.add(slot)
-                for key in keys or ():
-                    self._by_key.setdefault(key, set()).add(slot)
+        slots, vetoes, always, self._by_key, self._bits_of_atom = _plan_of(self._own)
+        # An exclude is searched only where a rule fires, and only if its literals are there too.
+        vetoes = [tuple(_Veto(bits, in_text, rule, i) for i, (bits, in_text) in enumerate(v)) for rule, v in zip(self._own, vetoes)]
+        self._slots = [(self._own[at], number, bits, in_text, vetoes[at]) for at, number, bits, in_text in slots]
+        self._always = frozenset(always)  # slots of patterns without a prefilter
+        self._bits_of_slot = [bits for _, _, bits, _ in slots]
         # As long as the base's, so that both read a form's substrings from one cache.
         self._longest = max([base._longest if base else 0, *map(len, [*self._by_key, *self._bits_of_atom])])
         self._slots_of_form = _FormCache(self._slots_in)
         self._mask_of_form = _FormCache(self._mask_of)
         self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + (self,)  # indexes in rule order
-
-    def _bits(self, needs: tuple[tuple[str, ...], ...]) -> tuple[int, tuple[tuple[str, ...], ...]]:
-        """The bits of a pattern's literal sets, and the sets to look for in the text (those
-        with a literal across spaces: its atom alone is only a part of it), rarest first."""
-        bits = 0
-        for literals in needs:
-            atoms = frozenset(map(_atom, literals))
-            bit = self._bit_of_set.setdefault(atoms, 1 << len(self._bit_of_set))
-            bits |= bit
-            for atom in atoms:
-                self._bits_of_atom[atom] = self._bits_of_atom.get(atom, 0) | bit
-        in_text = sorted((n for n in needs if any(" " in lit for lit in n)), key=_set_rarity, reverse=True)
-        return bits, tuple(in_text)
 
     def _slots_in(self, form: str) -> frozenset[int]:
         """The slots filed under the keys ``form`` holds (its substrings looked up: quicker
@@ -710,13 +763,15 @@ class RuleIndex:
         text, pieces = stream.text, stream.pieces
         tried = []
         for index in self._chain:
-            if not index._slots:
+            filed = index._always.union(*map(index._slots_of_form.__getitem__, pieces))
+            if not filed:  # a scenario's few rules, most sentences
                 continue
             mask = functools.reduce(operator.or_, map(index._mask_of_form.__getitem__, pieces), 0)
-            slots = index._slots
-            for slot in sorted(index._always.union(*map(index._slots_of_form.__getitem__, pieces))):
-                rule, number, bits, in_text, vetoes = slots[slot]
-                if mask & bits == bits and (not in_text or _all_in(in_text, text)):
+            slots, bits_of = index._slots, index._bits_of_slot
+            # Most filed patterns miss a literal set: test the bits of all, order the few left.
+            for slot in sorted([slot for slot in filed if mask & bits_of[slot] == bits_of[slot]]):
+                rule, number, _, in_text, vetoes = slots[slot]
+                if not in_text or _all_in(in_text, text):
                     tried.append((rule, rule._compiled[number], vetoes, mask))
         return tried
 
@@ -758,30 +813,50 @@ def rule_from_table(table: dict, kind: str | None = None, prefix: str = "") -> R
     )
 
 
-@functools.cache
-def builtin_rules() -> tuple[Rule, ...]:
-    """Every rule in graders/checker/rules/*.toml, in file then table order."""
-    rules: list[Rule] = []
+def _rule_tables() -> list[dict]:
+    """Every ``[[rule]]`` table of graders/checker/rules/*.toml, in file then table order."""
+    tables: list[dict] = []
     folder = resources.files(__package__) / "rules"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml") and entry.name != "fragments.toml":
-            data = tomllib.loads(entry.read_text(encoding="utf-8"))
-            rules.extend(rule_from_table(t) for t in data.get("rule", []))
+            tables += tomllib.loads(entry.read_text(encoding="utf-8")).get("rule", [])
+    return tables
+
+
+def _from_cache(cached: dict) -> tuple[tuple[Rule, ...], tuple]:
+    """The rules and plan an earlier start kept (needs_cache): each rule's needs and compiled
+    programs come with it (cached_property keeps its value in the instance's __dict__)."""
+    rules = []
+    for table, needs, exclude_needs, programs in cached["rules"]:
+        rule = rule_from_table(table)
+        rule.__dict__.update(needs=needs, exclude_needs=exclude_needs, programs=programs)
+        rules.append(rule)
+    slots, vetoes, always, by_key, bits_of_atom = cached["plan"]
+    return tuple(rules), (slots, vetoes, always, by_key, bits_of_atom)
+
+
+@functools.cache
+def builtin_rules() -> tuple[Rule, ...]:
+    """Every rule in graders/checker/rules/*.toml, in file then table order."""
+    global _builtin_plan
     cache_key = needs_cache.key()
-    cached = needs_cache.load(cache_key)
-    if cached is not None and all(r.id in cached for r in rules) and len(cached) == len(rules):
-        # Checked and read on an earlier start: the prefilter's needs come from the cache
-        # (cached_property keeps its value in the instance's __dict__), patterns compile on use.
-        for rule in rules:
-            rule.__dict__["needs"], rule.__dict__["exclude_needs"] = cached[rule.id]
-    else:
+    try:
+        # Kept by an earlier start: no TOML to read and no pattern to parse; a rule's
+        # patterns are made from their programs when first used.
+        rules, found = _from_cache(needs_cache.load(cache_key))
+    except (KeyError, TypeError, ValueError):  # no cache, or not one this code wrote
+        tables = _rule_tables()
+        rules = tuple(map(rule_from_table, tables))
         for rule in rules:
             rule.compile()
-        needs_cache.save(cache_key, {r.id: (r.needs, r.exclude_needs) for r in rules})
+        found = plan(rules)
+        kept = tuple((table, r.needs, r.exclude_needs, r.programs) for table, r in zip(tables, rules))
+        needs_cache.save(cache_key, {"rules": kept, "plan": found})
     unknown = sorted({r.kind for r in rules} - set(ACT_KINDS))
     if unknown:
         raise ValueError(f"unknown act kinds in graders/rules: {unknown}")
-    return tuple(rules)
+    _builtin_plan = (rules, found)
+    return rules
 
 
 def spans_of(rule: Rule, text: str) -> list[tuple[int, int]]:

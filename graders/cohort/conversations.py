@@ -4,12 +4,11 @@ else the TURNS_Q<n> list typed into the notebook's answer cell."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from ..learner.exercises import ConversationExercise
-from ..roleplay import storage
-from ..roleplay.summary import Played, play
+from ..roleplay import storage, summary
+from ..roleplay.summary import Played
 from .answer_cells import answer_cells, assigned
 
 FROM_FILE, FROM_NOTEBOOK = "answers.json", "notebook"
@@ -28,27 +27,16 @@ def notebook_turns(folder: str | Path) -> dict[int, list[str]]:
 def saved_turns(entry: dict | None, exercise: ConversationExercise) -> tuple[list[str], str]:
     """(turns, problem): the transcript saved for ``exercise`` ([] if none) and, for a saved
     text that is not its transcript, why (the grade cells then fall back to the typed turns)."""
-    text = (entry or {}).get("text") or ""
-    if not (isinstance(text, str) and text.strip()):
-        return [], ""
-    try:
-        return storage.decode(text, exercise.dialogue), ""
-    except storage.UnreadableTranscript as e:
-        return [], str(e)
+    return storage.saved_turns(entry, exercise.dialogue)
 
 
 def typed_turns(typed: list[str] | None) -> list[str]:
     return [t for t in typed or () if t.strip()]
 
 
-@functools.lru_cache(maxsize=256)
-def _replay(dialogue_id: str, turns: tuple[str, ...]) -> Played:
-    return play(dialogue_id, list(turns), practice=False)
-
-
 def replay(exercise: ConversationExercise, turns: list[str]) -> Played:
     """The conversation replayed and graded; InputError if a turn cannot be checked."""
-    return _replay(exercise.dialogue, tuple(turns))
+    return summary.replay(exercise.dialogue, turns)
 
 
 __all__ = ["FROM_FILE", "FROM_NOTEBOOK", "notebook_turns", "replay", "saved_turns", "typed_turns"]

@@ -15,8 +15,8 @@ from ..checker.errors import InputError
 from ..learner import progress
 from ..learner.exercises import ConversationExercise, all_conversations
 from .dialogue import get_dialogue
-from .storage import UnreadableTranscript, decode
-from .summary import play
+from .storage import saved_turns
+from .summary import replay
 
 STATUS_NOT_PLAYED = "まだ会話していません"
 STATUS_UNFINISHED = "会話の途中です（続きから話しかけてください）"
@@ -32,10 +32,16 @@ def _row(exercise: ConversationExercise, stored: dict, problem: str | None) -> d
         return row
     attempts = entry.get("attempts")
     row["attempts"] = len(attempts) if isinstance(attempts, list) else 0
+    turns, unreadable = saved_turns(entry, exercise.dialogue)
+    if unreadable:
+        row["status"] = f"採点できません: {unreadable}"
+        return row
+    if not turns:
+        row["status"] = STATUS_NOT_PLAYED
+        return row
     try:
-        turns = decode(entry.get("text") or "", exercise.dialogue)
-        played = play(dialogue, turns, practice=False)
-    except (UnreadableTranscript, InputError) as e:
+        played = replay(exercise.dialogue, turns)
+    except InputError as e:
         row["status"] = f"採点できません: {e}"
         return row
     row["saved"] = bool(turns)

@@ -36,6 +36,18 @@ def decode(text: str, dialogue_id: str) -> list[str]:
     return turns
 
 
+def saved_turns(entry: dict | None, dialogue_id: str) -> tuple[list[str], str]:
+    """(turns, problem) of an answers.json entry: its transcript ([] if nothing is saved) and,
+    for a saved text that is not a transcript of ``dialogue_id``, why (Japanese)."""
+    text = (entry or {}).get("text") or ""
+    if not (isinstance(text, str) and text.strip()):
+        return [], ""
+    try:
+        return decode(text, dialogue_id), ""
+    except UnreadableTranscript as e:
+        return [], str(e)
+
+
 def save(path: str | os.PathLike, exercise_id: str, dialogue_id: str, turns: list[str], event: str = "turn"):
     """Record the transcript as the latest answer of ``exercise_id`` (atomic, locked)."""
     return answers.save(path, exercise_id, encode(dialogue_id, turns), event=event)

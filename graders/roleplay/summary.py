@@ -9,6 +9,7 @@ always give the same conversation, so this is also how grading replays a saved t
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from ..checker.render import act_name
@@ -65,3 +66,14 @@ class Played:
 def play(dialogue: str | Dialogue, turns: list[str], practice: bool = True) -> Played:
     """Play ``turns`` (stopping at an ending) and return what to show and grade."""
     return Played(play_turns(dialogue, list(turns)), practice)
+
+
+@functools.lru_cache(maxsize=256)
+def _graded(dialogue_id: str, turns: tuple[str, ...]) -> Played:
+    return play(dialogue_id, list(turns), practice=False)
+
+
+def replay(dialogue_id: str, turns: list[str] | tuple[str, ...]) -> Played:
+    """A saved conversation replayed and graded (not practice); InputError if a turn cannot be
+    checked. Cached: the grade cells, grade-cohort and the progress table replay the same turns."""
+    return _graded(dialogue_id, tuple(turns))
