@@ -59,10 +59,11 @@ def test_each_split_has_replies():
 # Dev w1-w5 (630 replies), set in issue 8's second round and raised in its third, where the rules
 # now measure explanation 93.6/95.8, remedy 92.6/95.8, reason_question 99.0/99.5, alternative
 # 97.8/98.2, denial 97.8/95.5; apology_before_explanation 98.1%.
+# Round six raised the remedy recall floor (remedy_more4.toml: remedy 92.3/95.3).
 DEV_ACTS = {
     "apology": (0.97, 0.94),
     "explanation": (0.91, 0.93),
-    "remedy": (0.90, 0.93),
+    "remedy": (0.91, 0.93),
     "reason_question": (0.97, 0.97),
     "alternative": (0.96, 0.96),
     "denial": (0.95, 0.94),
@@ -82,13 +83,14 @@ ROUND_TWO_WRITERS = ("w1", "w2", "w3", "w4", "w5")
 # denial 33.6/92.6; all criteria 88.8%. After tuning: explanation 88.1/91.1, remedy 85.0/88.3,
 # reason_question 98.1/97.7, alternative 92.6/96.6, denial 95.0/98.3; criteria 95.7-99.4%.
 # Round six (offers and reason questions): reason_question 98.1/99.6, alternative 93.3/97.1, asks_reason 99.5%.
+# Round six: remedy 88.4/90.5 after merging the act-resolution engine (floors raised).
 # writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
 LATER_WRITERS = {
     ("w6", "w7", "w8", "w9", "w10", "w11", "w12"): (
         {
             "apology": (0.97, 0.95),
             "explanation": (0.86, 0.89),
-            "remedy": (0.82, 0.86),
+            "remedy": (0.86, 0.88),
             "reason_question": (0.96, 0.97),
             "alternative": (0.91, 0.95),
             "denial": (0.93, 0.96),
