@@ -59,10 +59,11 @@ def test_each_split_has_replies():
 # Dev w1-w5 (630 replies), set in issue 8's second round and raised in its third, where the rules
 # now measure explanation 93.6/95.8, remedy 92.6/95.8, reason_question 99.0/99.5, alternative
 # 97.8/98.2, denial 97.8/95.5; apology_before_explanation 98.1%.
+# Round six raised the remedy recall floor (remedy_more4.toml: remedy 92.3/95.3).
 DEV_ACTS = {
     "apology": (0.97, 0.94),
     "explanation": (0.91, 0.93),
-    "remedy": (0.90, 0.93),
+    "remedy": (0.91, 0.93),
     "reason_question": (0.97, 0.97),
     "alternative": (0.96, 0.96),
     "denial": (0.95, 0.94),
@@ -81,66 +82,94 @@ ROUND_TWO_WRITERS = ("w1", "w2", "w3", "w4", "w5")
 # explanation 70.1/73.6, remedy 67.8/74.4, reason_question 89.5/84.9, alternative 76.3/87.8,
 # denial 33.6/92.6; all criteria 88.8%. After tuning: explanation 88.1/91.1, remedy 85.0/88.3,
 # reason_question 98.1/97.7, alternative 92.6/96.6, denial 95.0/98.3; criteria 95.7-99.4%.
+# Round six (offers and reason questions): reason_question 98.1/99.6, alternative 93.3/97.1, asks_reason 99.5%.
+# Round six: remedy 88.4/90.5 after merging the act-resolution engine (floors raised).
 # writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
 LATER_WRITERS = {
     ("w6", "w7", "w8", "w9", "w10", "w11", "w12"): (
         {
             "apology": (0.97, 0.95),
             "explanation": (0.86, 0.89),
-            "remedy": (0.82, 0.86),
-            "reason_question": (0.96, 0.95),
-            "alternative": (0.90, 0.94),
+            "remedy": (0.86, 0.88),
+            "reason_question": (0.96, 0.97),
+            "alternative": (0.91, 0.95),
             "denial": (0.93, 0.96),
         },
         {
             "apology_before_explanation": 0.93,
             "remedy_before_cause": 0.96,
-            "asks_reason": 0.97,
+            "asks_reason": 0.98,
             "proposes_alternative": 0.95,
             "no_denial": 0.97,
         },
     ),
 }
 
-# Blind split, measured by the coordinator (never by a rule author). Far below issue 8's
-# targets (recall 90%, precision 95%, agreement 95%): see its closing notes.
+# Blind split, measured by the coordinator (never by a rule author), one group of writers at a
+# time. Far below issue 8's targets (recall 90%, precision 95%, agreement 95%): see its closing notes.
 # w1-w3 (165 replies by the writers of dev w1-w3): at the start of issue 8's third round
 # explanation 80.0/84.0, remedy 75.9/82.4, reason_question 96.1/94.8, alternative 84.5/91.2,
 # denial 42.6/79.5; at its end 84.3/88.0, 80.5/86.0, 96.1/94.8, 84.5/90.2, 66.2/80.3. (Denial
 # precision's floor was lowered once, from 0.90 to 0.77, in the second round; it is 0.78 now.)
-BLIND_ACTS = {
-    "apology": (0.98, 0.94),
-    "explanation": (0.82, 0.85),
-    "remedy": (0.78, 0.84),
-    "reason_question": (0.94, 0.92),
-    "alternative": (0.82, 0.88),
-    "denial": (0.64, 0.78),
-}
-BLIND_CRITERIA = {
-    "apology_before_explanation": 0.90,
-    "remedy_before_cause": 0.93,
-    "asks_reason": 0.95,
-    "proposes_alternative": 0.91,
-    "no_denial": 0.91,
-}
 # w13 (120 replies by a writer who wrote no dev reply), measured when it joined: explanation
 # 67.5/80.8, remedy 71.7/81.4, reason_question 100/89.7, alternative 79.2/91.3, denial 35.5/81.5;
-# at the end of the round 73.5/85.7, 80.4/88.6, 100/92.1, 81.1/89.6, 59.7/88.1.
-NEW_BLIND_WRITER = ("w13",)
-NEW_BLIND_ACTS = {
-    "apology": (0.98, 0.96),
-    "explanation": (0.71, 0.83),
-    "remedy": (0.78, 0.86),
-    "reason_question": (0.98, 0.90),
-    "alternative": (0.79, 0.87),
-    "denial": (0.57, 0.86),
-}
-NEW_BLIND_CRITERIA = {
-    "apology_before_explanation": 0.87,
-    "remedy_before_cause": 0.95,
-    "asks_reason": 0.95,
-    "proposes_alternative": 0.93,
-    "no_denial": 0.89,
+# at the end of the third round 73.5/85.7, 80.4/88.6, 100/92.1, 81.1/89.6, 59.7/88.1.
+# w14 (120 replies by another writer who wrote nothing else, issue 8's sixth round), measured when
+# it joined: explanation 69.4/81.2, remedy 58.8/78.9, reason_question 89.6/91.5, alternative
+# 78.2/84.5, denial 60.7/83.7; all criteria 92.7%.
+# writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
+BLIND_WRITERS = {
+    ("w1", "w2", "w3"): (
+        {
+            "apology": (0.98, 0.94),
+            "explanation": (0.82, 0.85),
+            "remedy": (0.78, 0.84),
+            "reason_question": (0.94, 0.92),
+            "alternative": (0.82, 0.88),
+            "denial": (0.64, 0.78),
+        },
+        {
+            "apology_before_explanation": 0.90,
+            "remedy_before_cause": 0.93,
+            "asks_reason": 0.95,
+            "proposes_alternative": 0.91,
+            "no_denial": 0.91,
+        },
+    ),
+    ("w13",): (
+        {
+            "apology": (0.98, 0.96),
+            "explanation": (0.71, 0.83),
+            "remedy": (0.78, 0.86),
+            "reason_question": (0.98, 0.90),
+            "alternative": (0.79, 0.87),
+            "denial": (0.57, 0.86),
+        },
+        {
+            "apology_before_explanation": 0.87,
+            "remedy_before_cause": 0.95,
+            "asks_reason": 0.95,
+            "proposes_alternative": 0.93,
+            "no_denial": 0.89,
+        },
+    ),
+    ("w14",): (
+        {
+            "apology": (0.94, 0.98),
+            "explanation": (0.66, 0.79),
+            "remedy": (0.56, 0.76),
+            "reason_question": (0.87, 0.89),
+            "alternative": (0.77, 0.82),
+            "denial": (0.61, 0.80),
+        },
+        {
+            "apology_before_explanation": 0.88,
+            "remedy_before_cause": 0.95,
+            "asks_reason": 0.91,
+            "proposes_alternative": 0.88,
+            "no_denial": 0.89,
+        },
+    ),
 }
 LABELLED_AGREEMENT = 0.99  # the repository's own labelled replies (tests/test_scenarios.py checks each)
 
@@ -148,11 +177,6 @@ LABELLED_AGREEMENT = 0.99  # the repository's own labelled replies (tests/test_s
 @pytest.fixture(scope="module")
 def dev():
     return score(of_writers(load_realistic(REALISTIC / "dev"), ROUND_TWO_WRITERS))
-
-
-@pytest.fixture(scope="module")
-def blind():
-    return score(of_writers(load_realistic(REALISTIC / "blind"), ("w1", "w2", "w3")))
 
 
 def _check_floors(result, acts, criteria):
@@ -179,12 +203,17 @@ def test_later_writers_accuracy_floors(writers):
     _check_floors(score(of_writers(load_realistic(REALISTIC / "dev"), writers)), acts, criteria)
 
 
-def test_blind_accuracy_floors(blind):
-    _check_floors(blind, BLIND_ACTS, BLIND_CRITERIA)
+def test_every_blind_writer_has_floors():
+    from benchmarks.accuracy import writer_of
+
+    found = {writer_of(r) for r in load_realistic(REALISTIC / "blind")}
+    assert found == {w for group in BLIND_WRITERS for w in group}
 
 
-def test_new_blind_writer_accuracy_floors():
-    _check_floors(score(of_writers(load_realistic(REALISTIC / "blind"), NEW_BLIND_WRITER)), NEW_BLIND_ACTS, NEW_BLIND_CRITERIA)
+@pytest.mark.parametrize("writers", BLIND_WRITERS, ids="-".join)
+def test_blind_accuracy_floors(writers):
+    acts, criteria = BLIND_WRITERS[writers]
+    _check_floors(score(of_writers(load_realistic(REALISTIC / "blind"), writers)), acts, criteria)
 
 
 def test_labelled_agreement_floor():

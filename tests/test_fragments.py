@@ -123,3 +123,30 @@ def test_builtin_rules_use_the_language():
     patterns = [p for r in builtin_rules() for p in r.patterns]
     assert any(re.search(r"\{[a-z_]+\}", p) for p in patterns)
     assert any(r.tagged for r in builtin_rules())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他社より安いので、絶対にお得です。",  # a bargain pressed ({pressure_follows})
+        "この価格は今日だけですので、ぜひ。",
+        "残りが少ないので、お早めにどうぞ。",
+        "厳重に梱包しておりますので、破損の心配はございません。",  # reassurance ({insist_follows})
+        "正しく設定されておりますので、こちらの不具合ではございません。",  # insisting
+    ],
+)
+def test_a_reason_given_to_press_or_to_reassure_is_no_explanation(text):
+    because = next(r for r in builtin_rules() if r.id == "cause.because")
+    assert _found(because, text) == []
+
+
+@pytest.mark.parametrize(
+    "text,span",
+    [
+        ("部品の入荷が遅れておりますので、お届けは来週になります。", "遅れておりますので"),
+        ("在庫が切れているので、お取り寄せになります", "切れているので"),
+    ],
+)
+def test_a_reason_that_explains_still_reads_with_those_fragments(text, span):
+    because = next(r for r in builtin_rules() if r.id == "cause.because")
+    assert span in _found(because, text)
