@@ -59,11 +59,12 @@ def test_each_split_has_replies():
 # Dev w1-w5 (630 replies), set in issue 8's second round and raised in its third, where the rules
 # now measure explanation 93.6/95.8, remedy 92.6/95.8, reason_question 99.0/99.5, alternative
 # 97.8/98.2, denial 97.8/95.5; apology_before_explanation 98.1%.
-# Round six raised the remedy recall floor (remedy_more4.toml: remedy 92.3/95.3).
+# At the end of round six: explanation 93.6/96.1, remedy 94.2/95.3, reason_question 99.0/99.0,
+# alternative 98.2/97.9, denial 97.8/95.5 (remedy floor raised).
 DEV_ACTS = {
     "apology": (0.97, 0.94),
-    "explanation": (0.91, 0.93),
-    "remedy": (0.91, 0.93),
+    "explanation": (0.91, 0.94),
+    "remedy": (0.92, 0.93),
     "reason_question": (0.97, 0.97),
     "alternative": (0.96, 0.96),
     "denial": (0.95, 0.94),
@@ -82,22 +83,22 @@ ROUND_TWO_WRITERS = ("w1", "w2", "w3", "w4", "w5")
 # explanation 70.1/73.6, remedy 67.8/74.4, reason_question 89.5/84.9, alternative 76.3/87.8,
 # denial 33.6/92.6; all criteria 88.8%. After tuning: explanation 88.1/91.1, remedy 85.0/88.3,
 # reason_question 98.1/97.7, alternative 92.6/96.6, denial 95.0/98.3; criteria 95.7-99.4%.
-# Round six (offers and reason questions): reason_question 98.1/99.6, alternative 93.3/97.1, asks_reason 99.5%.
-# Round six: remedy 88.4/90.5 after merging the act-resolution engine (floors raised).
+# At the end of round six: explanation 89.5/91.7, remedy 90.0/90.9, reason_question 98.1/99.6,
+# alternative 93.8/97.1, denial 95.8/98.5; criteria 96.0-99.5%.
 # writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
 LATER_WRITERS = {
     ("w6", "w7", "w8", "w9", "w10", "w11", "w12"): (
         {
             "apology": (0.97, 0.95),
-            "explanation": (0.86, 0.89),
-            "remedy": (0.86, 0.88),
+            "explanation": (0.87, 0.89),
+            "remedy": (0.88, 0.88),
             "reason_question": (0.96, 0.97),
             "alternative": (0.91, 0.95),
             "denial": (0.93, 0.96),
         },
         {
-            "apology_before_explanation": 0.93,
-            "remedy_before_cause": 0.96,
+            "apology_before_explanation": 0.94,
+            "remedy_before_cause": 0.97,
             "asks_reason": 0.98,
             "proposes_alternative": 0.95,
             "no_denial": 0.97,
@@ -109,61 +110,64 @@ LATER_WRITERS = {
 # time. Far below issue 8's targets (recall 90%, precision 95%, agreement 95%): see its closing notes.
 # w1-w3 (165 replies by the writers of dev w1-w3): at the start of issue 8's third round
 # explanation 80.0/84.0, remedy 75.9/82.4, reason_question 96.1/94.8, alternative 84.5/91.2,
-# denial 42.6/79.5; at its end 84.3/88.0, 80.5/86.0, 96.1/94.8, 84.5/90.2, 66.2/80.3. (Denial
-# precision's floor was lowered once, from 0.90 to 0.77, in the second round; it is 0.78 now.)
+# denial 42.6/79.5; at its end 84.3/88.0, 80.5/86.0, 96.1/94.8, 84.5/90.2, 66.2/80.3; at the end
+# of the sixth 83.5/87.3, 82.8/87.4, 96.1/96.1, 85.7/89.3, 70.6/82.5. (Denial precision's floor
+# was lowered once, from 0.90 to 0.77, in the second round; it is 0.80 now.)
 # w13 (120 replies by a writer who wrote no dev reply), measured when it joined: explanation
 # 67.5/80.8, remedy 71.7/81.4, reason_question 100/89.7, alternative 79.2/91.3, denial 35.5/81.5;
-# at the end of the third round 73.5/85.7, 80.4/88.6, 100/92.1, 81.1/89.6, 59.7/88.1.
+# at the end of the third round 73.5/85.7, 80.4/88.6, 100/92.1, 81.1/89.6, 59.7/88.1; at the end of
+# the sixth 75.9/87.4, 80.4/88.6, 100/92.1, 83.0/91.7, 61.3/88.6.
 # w14 (120 replies by another writer who wrote nothing else, issue 8's sixth round), measured when
 # it joined: explanation 69.4/81.2, remedy 58.8/78.9, reason_question 89.6/91.5, alternative
-# 78.2/84.5, denial 60.7/83.7; all criteria 92.7%.
+# 78.2/84.5, denial 60.7/83.7; all criteria 92.7%. At the end of the round: 72.4/82.5, 60.8/81.6,
+# 89.6/91.5, 79.5/84.7, 63.9/82.7; all criteria 93.2%.
 # writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
 BLIND_WRITERS = {
     ("w1", "w2", "w3"): (
         {
             "apology": (0.98, 0.94),
             "explanation": (0.82, 0.85),
-            "remedy": (0.78, 0.84),
-            "reason_question": (0.94, 0.92),
-            "alternative": (0.82, 0.88),
-            "denial": (0.64, 0.78),
+            "remedy": (0.80, 0.85),
+            "reason_question": (0.94, 0.94),
+            "alternative": (0.83, 0.88),
+            "denial": (0.68, 0.80),
         },
         {
             "apology_before_explanation": 0.90,
-            "remedy_before_cause": 0.93,
-            "asks_reason": 0.95,
-            "proposes_alternative": 0.91,
-            "no_denial": 0.91,
+            "remedy_before_cause": 0.94,
+            "asks_reason": 0.96,
+            "proposes_alternative": 0.92,
+            "no_denial": 0.92,
         },
     ),
     ("w13",): (
         {
             "apology": (0.98, 0.96),
-            "explanation": (0.71, 0.83),
+            "explanation": (0.73, 0.85),
             "remedy": (0.78, 0.86),
             "reason_question": (0.98, 0.90),
-            "alternative": (0.79, 0.87),
-            "denial": (0.57, 0.86),
+            "alternative": (0.81, 0.89),
+            "denial": (0.59, 0.86),
         },
         {
-            "apology_before_explanation": 0.87,
+            "apology_before_explanation": 0.88,
             "remedy_before_cause": 0.95,
             "asks_reason": 0.95,
-            "proposes_alternative": 0.93,
-            "no_denial": 0.89,
+            "proposes_alternative": 0.94,
+            "no_denial": 0.90,
         },
     ),
     ("w14",): (
         {
             "apology": (0.94, 0.98),
-            "explanation": (0.66, 0.79),
-            "remedy": (0.56, 0.76),
+            "explanation": (0.70, 0.80),
+            "remedy": (0.58, 0.79),
             "reason_question": (0.87, 0.89),
             "alternative": (0.77, 0.82),
             "denial": (0.61, 0.80),
         },
         {
-            "apology_before_explanation": 0.88,
+            "apology_before_explanation": 0.91,
             "remedy_before_cause": 0.95,
             "asks_reason": 0.91,
             "proposes_alternative": 0.88,
