@@ -234,7 +234,8 @@ class _Tokens(Sequence[Token]):
         found = cls(text)
         found.given = tokens
         found.ends = [tok.end for tok in tokens]
-        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False, _tag_of(tok), tok.normalized + _tag_of(tok)) for tok in tokens]
+        tags = map(_tag_of, tokens)
+        found.words = [_Word(tok.normalized, tok.dictionary, tok.pos, tok.is_space, False, False, tag, tok.normalized + tag) for tok, tag in zip(tokens, tags)]
         found.spaces = [i for i, tok in enumerate(tokens) if tok.is_space]
         found.marks = [i for i, tok in enumerate(tokens) if _may_end(tok)]
         return found
@@ -442,9 +443,8 @@ def _modifies_noun(word: _Word | Token, surface: str, prev: _Word | Token | None
     """ます or ました straight before a noun: a polite relative clause (先日ご案内いたしました価格改定,
     担当しております篠原), so the sentence goes on. Not ません or でした (申し訳ございませんでした原因は…),
     nor before a noun that works as an adverb (ございました今後とも) or a prefix (いたしますお待ちください)."""
-    if surface == "ます" and word.dictionary == "ます":
-        pass
-    elif not (surface == "た" and prev is not None and prev.dictionary == "ます"):
+    polite = surface == "ます" and word.dictionary == "ます"
+    if not (polite or (surface == "た" and prev is not None and prev.dictionary == "ます")):
         return False
     pos = following.pos
     return pos[0] == "名詞" and pos[2] != "副詞可能"
