@@ -742,7 +742,9 @@ class RuleIndex:
         self._longest = max([base._longest if base else 0, *map(len, [*self._by_key, *self._bits_of_atom])])
         self._slots_of_form = _FormCache(self._slots_in)
         self._mask_of_form = _FormCache(self._mask_of)
-        self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + (self,)  # indexes in rule order
+        # Indexes in rule order; one that files nothing (a scenario without rules of its own)
+        # is left out: it never has a pattern to try.
+        self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + ((self,) if self._by_key or self._always else ())
 
     def _slots_in(self, form: str) -> frozenset[int]:
         """The slots filed under the keys ``form`` holds (its substrings looked up: quicker
@@ -782,14 +784,29 @@ class RuleIndex:
     def matches(self, stream: Stream) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) wherever a rule fires in the sentence: the spans of
         ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
+        # _tried and the search in one loop (this is most of a check's Python).
         found: list[tuple[Rule, int, int]] = []
-        for rule, pattern, vetoes, mask in self._tried(stream):
-            tagged = rule.tagged
-            text = stream.tagged if tagged else stream.text
-            spans = [m.span() for m in pattern.finditer(text)]
-            # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
-            if spans and not (vetoes and _vetoed(vetoes, mask, stream.text, text)):
-                found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
+        plain, pieces = stream.text, stream.pieces
+        for index in self._chain:
+            filed = index._always.union(*map(index._slots_of_form.__getitem__, pieces))
+            if not filed:
+                continue
+            mask = functools.reduce(operator.or_, map(index._mask_of_form.__getitem__, pieces), 0)
+            slots, bits_of = index._slots, index._bits_of_slot
+            for slot in sorted([slot for slot in filed if mask & bits_of[slot] == bits_of[slot]]):
+                rule, number, _, in_text, vetoes = slots[slot]
+                if in_text and not _all_in(in_text, plain):
+                    continue
+                if rule.tagged:
+                    text = stream.tagged
+                    spans = [m.span() for m in rule._compiled[number].finditer(text)]
+                    # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
+                    if spans and not (vetoes and _vetoed(vetoes, mask, plain, text)):
+                        found += [(rule, *stream.span(start, end, True)) for start, end in spans if end > start]
+                else:
+                    spans = [m.span() for m in rule._compiled[number].finditer(plain)]
+                    if spans and not (vetoes and _vetoed(vetoes, mask, plain, plain)):
+                        found += [(rule, *stream.span(start, end)) for start, end in spans if end > start]
         return found
 
 
