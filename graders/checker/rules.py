@@ -605,6 +605,11 @@ def _set_rarity(literals: tuple[str, ...]) -> tuple:
     return min(_rarity(_key(lit)) for lit in literals), -len(literals), literals
 
 
+def _literal_order(literal: str) -> tuple:
+    """How likely ``literal`` is in a sentence, likeliest first (by its key's rarity)."""
+    return _rarity(_key(literal)), len(literal), literal
+
+
 def prefilter(rule: Rule) -> tuple[frozenset[str] | None, ...]:
     """Per pattern of ``rule``: the keys to file it under (those of its rarest literal
     set), or None where the rule has no prefilter (the pattern is always tried)."""
@@ -689,7 +694,8 @@ def plan(rules: tuple[Rule, ...]) -> tuple:
             for atom in atoms:
                 bits_of_atom[atom] = bits_of_atom.get(atom, 0) | bit
         in_text = sorted((n for n in needs if any(" " in lit for lit in n)), key=_set_rarity, reverse=True)
-        return bits, tuple(in_text)
+        # Within a set, the commonest literals first: the search of a set stops at its first hit.
+        return bits, tuple(tuple(sorted(n, key=_literal_order)) for n in in_text)
 
     slots, vetoes, always, by_key = [], [], [], {}
     for at, rule in enumerate(rules):
@@ -797,16 +803,18 @@ class RuleIndex:
                 rule, number, _, in_text, vetoes = slots[slot]
                 if in_text and not _all_in(in_text, plain):
                     continue
-                if rule.tagged:
-                    text = stream.tagged
-                    spans = [m.span() for m in rule._compiled[number].finditer(text)]
-                    # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
-                    if spans and not (vetoes and _vetoed(vetoes, mask, plain, text)):
-                        found += [(rule, *stream.span(start, end, True)) for start, end in spans if end > start]
-                else:
-                    spans = [m.span() for m in rule._compiled[number].finditer(plain)]
-                    if spans and not (vetoes and _vetoed(vetoes, mask, plain, plain)):
-                        found += [(rule, *stream.span(start, end)) for start, end in spans if end > start]
+                tagged = rule.tagged
+                text = stream.tagged if tagged else plain
+                pattern = rule._compiled[number]
+                # Most patterns tried find nothing: one search says so without an iterator.
+                if (first := pattern.search(text)) is None:
+                    continue
+                # The matches are the first and finditer's from where it ends (as finditer
+                # itself goes on); after an empty first match finditer must move on: search again.
+                spans = [first.span()] + [m.span() for m in pattern.finditer(text, first.end())] if first.end() > first.start() else [m.span() for m in pattern.finditer(text)]
+                # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
+                if not (vetoes and _vetoed(vetoes, mask, plain, text)):
+                    found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
         return found
 
 
