@@ -605,6 +605,11 @@ def _set_rarity(literals: tuple[str, ...]) -> tuple:
     return min(_rarity(_key(lit)) for lit in literals), -len(literals), literals
 
 
+def _literal_order(literal: str) -> tuple:
+    """How likely ``literal`` is in a sentence, likeliest first (by its key's rarity)."""
+    return _rarity(_key(literal)), len(literal), literal
+
+
 def prefilter(rule: Rule) -> tuple[frozenset[str] | None, ...]:
     """Per pattern of ``rule``: the keys to file it under (those of its rarest literal
     set), or None where the rule has no prefilter (the pattern is always tried)."""
@@ -689,7 +694,8 @@ def plan(rules: tuple[Rule, ...]) -> tuple:
             for atom in atoms:
                 bits_of_atom[atom] = bits_of_atom.get(atom, 0) | bit
         in_text = sorted((n for n in needs if any(" " in lit for lit in n)), key=_set_rarity, reverse=True)
-        return bits, tuple(in_text)
+        # Within a set, the commonest literals first: the search of a set stops at its first hit.
+        return bits, tuple(tuple(sorted(n, key=_literal_order)) for n in in_text)
 
     slots, vetoes, always, by_key = [], [], [], {}
     for at, rule in enumerate(rules):
@@ -742,7 +748,9 @@ class RuleIndex:
         self._longest = max([base._longest if base else 0, *map(len, [*self._by_key, *self._bits_of_atom])])
         self._slots_of_form = _FormCache(self._slots_in)
         self._mask_of_form = _FormCache(self._mask_of)
-        self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + (self,)  # indexes in rule order
+        # Indexes in rule order; one that files nothing (a scenario without rules of its own)
+        # is left out: it never has a pattern to try.
+        self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + ((self,) if self._by_key or self._always else ())
 
     def _slots_in(self, form: str) -> frozenset[int]:
         """The slots filed under the keys ``form`` holds (its substrings looked up: quicker
@@ -782,14 +790,31 @@ class RuleIndex:
     def matches(self, stream: Stream) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) wherever a rule fires in the sentence: the spans of
         ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
+        # _tried and the search in one loop (this is most of a check's Python).
         found: list[tuple[Rule, int, int]] = []
-        for rule, pattern, vetoes, mask in self._tried(stream):
-            tagged = rule.tagged
-            text = stream.tagged if tagged else stream.text
-            spans = [m.span() for m in pattern.finditer(text)]
-            # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
-            if spans and not (vetoes and _vetoed(vetoes, mask, stream.text, text)):
-                found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
+        plain, pieces = stream.text, stream.pieces
+        for index in self._chain:
+            filed = index._always.union(*map(index._slots_of_form.__getitem__, pieces))
+            if not filed:
+                continue
+            mask = functools.reduce(operator.or_, map(index._mask_of_form.__getitem__, pieces), 0)
+            slots, bits_of = index._slots, index._bits_of_slot
+            for slot in sorted([slot for slot in filed if mask & bits_of[slot] == bits_of[slot]]):
+                rule, number, _, in_text, vetoes = slots[slot]
+                if in_text and not _all_in(in_text, plain):
+                    continue
+                tagged = rule.tagged
+                text = stream.tagged if tagged else plain
+                pattern = rule._compiled[number]
+                # Most patterns tried find nothing: one search says so without an iterator.
+                if (first := pattern.search(text)) is None:
+                    continue
+                # The matches are the first and finditer's from where it ends (as finditer
+                # itself goes on); after an empty first match finditer must move on: search again.
+                spans = [first.span()] + [m.span() for m in pattern.finditer(text, first.end())] if first.end() > first.start() else [m.span() for m in pattern.finditer(text)]
+                # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
+                if not (vetoes and _vetoed(vetoes, mask, plain, text)):
+                    found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
         return found
 
 
