@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 # The engine's code that decides what a pattern needs, and the rule files themselves.
-_SOURCES = ("rules.py", "analysis.py", "needs_cache.py")
+_SOURCES = ("rules.py", "analysis.py", "needs_cache.py", "scenarios.py")
 
 Needs = tuple[tuple[tuple[str, ...], ...] | None, ...] | None
 _DIGEST = 32  # bytes of SHA-256 in front of the payload
@@ -48,10 +48,13 @@ def key(package=None) -> str:
     ``package`` is the checker's folder (default: this package)."""
     h = hashlib.sha256(sys.version.encode())
     package = package or resources.files(__package__)
-    files = [package / name for name in _SOURCES]
-    files += sorted((e for e in (package / "rules").iterdir() if e.name.endswith(".toml")), key=lambda e: e.name)
-    for f in files:
-        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    files = [(name, package / name) for name in _SOURCES]
+    # The rule files, and the scenarios': their own rules are kept too (scenarios.prepared).
+    for folder in ("rules", "scenarios"):
+        entries = sorted((e for e in (package / folder).iterdir() if e.name.endswith(".toml")), key=lambda e: e.name)
+        files += [(f"{folder}/{e.name}", e) for e in entries]
+    for name, f in files:
+        h.update(name.encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()[:32]
 
 

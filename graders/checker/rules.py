@@ -26,6 +26,7 @@ import array
 import bisect
 import functools
 import itertools
+import marshal
 import operator
 import re
 import tomllib
@@ -260,10 +261,22 @@ class Rule:
         in the plain stream whenever the tagged pattern matches the tagged one."""
         return self._parsed if not self.tagged else _plain(self._expanded[0])
 
+    def _unpack(self) -> bool:
+        """Fill in the needs and programs needs_cache kept of this rule (marshalled, read at
+        first use: most rules never see a sentence they might match); False if there are none."""
+        kept = self.__dict__.pop("_kept", None)
+        if kept is None:
+            return False
+        needs, exclude_needs, programs = marshal.loads(kept)
+        self.__dict__.update(needs=needs, exclude_needs=exclude_needs, programs=programs)
+        return True
+
     @functools.cached_property
     def programs(self) -> tuple[tuple, tuple]:
         """The compiled programs (see _program) of the patterns and of the excludes: kept in
         needs_cache, so that a later start makes the rule's patterns without parsing them."""
+        if self._unpack():
+            return self.__dict__["programs"]
         return tuple(map(_program, self._parsed)), tuple(map(_program, self._excluded_parsed))
 
     @functools.cached_property
@@ -282,6 +295,8 @@ class Rule:
     @functools.cached_property
     def exclude_needs(self) -> tuple[tuple[tuple[str, ...], ...] | None, ...]:
         """Per exclude pattern, the literal sets its matches need (see rule_needs)."""
+        if self._unpack():
+            return self.__dict__["exclude_needs"]
         plain = self._excluded_parsed if not self.tagged else _plain(self._expanded[1])
         return tuple(map(_safe_needs, plain))
 
@@ -293,6 +308,8 @@ class Rule:
     @functools.cached_property
     def needs(self):
         """Literals its matches need (see rule_needs); parsed once per rule, not per scenario."""
+        if self._unpack():
+            return self.__dict__["needs"]
         return rule_needs(self)
 
     @functools.cached_property
@@ -713,8 +730,30 @@ def plan(rules: tuple[Rule, ...]) -> tuple:
 _builtin_plan: tuple[tuple[Rule, ...], tuple] = ((), ())
 
 
+# A scenario's rules (by the identity of each) -> those rules and the plan needs_cache kept.
+_kept_plans: dict[tuple[int, ...], tuple[tuple[Rule, ...], tuple]] = {}
+# What needs_cache kept of the scenarios (see scenarios.prepared), or None.
+_kept_scenarios: list | None = None
+
+
+def keep_plan(rules: tuple[Rule, ...], found: tuple) -> None:
+    """Remember ``found``, the plan (read from needs_cache) of exactly these rules."""
+    _kept_plans[tuple(map(id, rules))] = (tuple(rules), found)
+
+
+def kept_scenarios() -> list | None:
+    """What needs_cache kept of the scenarios (data, each rule's needs and programs, plan), or None."""
+    builtin_rules()
+    return _kept_scenarios
+
+
 def _plan_of(rules: tuple[Rule, ...]) -> tuple:
-    return _builtin_plan[1] if rules is _builtin_plan[0] else plan(rules)
+    if rules is _builtin_plan[0]:
+        return _builtin_plan[1]
+    kept = _kept_plans.get(tuple(map(id, rules)))
+    if kept is not None and all(a is b for a, b in zip(kept[0], rules)):
+        return kept[1]
+    return plan(rules)
 
 
 class RuleIndex:
@@ -852,9 +891,9 @@ def _from_cache(cached: dict) -> tuple[tuple[Rule, ...], tuple]:
     """The rules and plan an earlier start kept (needs_cache): each rule's needs and compiled
     programs come with it (cached_property keeps its value in the instance's __dict__)."""
     rules = []
-    for table, needs, exclude_needs, programs in cached["rules"]:
+    for table, kept in cached["rules"]:
         rule = rule_from_table(table)
-        rule.__dict__.update(needs=needs, exclude_needs=exclude_needs, programs=programs)
+        rule.__dict__["_kept"] = kept  # its needs and programs, marshalled (see Rule._unpack)
         rules.append(rule)
     slots, vetoes, always, by_key, bits_of_atom = cached["plan"]
     return tuple(rules), (slots, vetoes, always, by_key, bits_of_atom)
@@ -863,20 +902,30 @@ def _from_cache(cached: dict) -> tuple[tuple[Rule, ...], tuple]:
 @functools.cache
 def builtin_rules() -> tuple[Rule, ...]:
     """Every rule in graders/checker/rules/*.toml, in file then table order."""
-    global _builtin_plan
+    global _builtin_plan, _kept_scenarios
     cache_key = needs_cache.key()
     try:
         # Kept by an earlier start: no TOML to read and no pattern to parse; a rule's
         # patterns are made from their programs when first used.
-        rules, found = _from_cache(needs_cache.load(cache_key))
+        cached = needs_cache.load(cache_key)
+        rules, found = _from_cache(cached)
+        _kept_scenarios = cached["scenarios"]
     except (KeyError, TypeError, ValueError):  # no cache, or not one this code wrote
         tables = _rule_tables()
         rules = tuple(map(rule_from_table, tables))
         for rule in rules:
             rule.compile()
         found = plan(rules)
-        kept = tuple((table, r.needs, r.exclude_needs, r.programs) for table, r in zip(tables, rules))
-        needs_cache.save(cache_key, {"rules": kept, "plan": found})
+        kept = tuple((table, marshal.dumps((r.needs, r.exclude_needs, r.programs))) for table, r in zip(tables, rules))
+        # The scenarios' own rules likewise (parsed at every start otherwise); a scenario
+        # that fails to load is not kept: scenarios.all_scenarios then reads and reports it.
+        from .scenarios import prepared
+
+        try:
+            _kept_scenarios = prepared()
+        except Exception:  # noqa: BLE001 - reported where the scenarios are read
+            _kept_scenarios = None
+        needs_cache.save(cache_key, {"rules": kept, "plan": found, "scenarios": _kept_scenarios})
     unknown = sorted({r.kind for r in rules} - set(ACT_KINDS))
     if unknown:
         raise ValueError(f"unknown act kinds in graders/rules: {unknown}")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from .errors import InputError
+from . import rules as _rules
 from .rules import Rule, rule_from_table
 
 
@@ -70,16 +71,45 @@ def _parse(data: dict) -> Scenario:
     )
 
 
+def _tables() -> list[dict]:
+    """Every scenarios/*.toml, read, in file name order."""
+    folder = resources.files(__package__) / "scenarios"
+    entries = sorted((e for e in folder.iterdir() if e.name.endswith(".toml")), key=lambda e: e.name)
+    return [tomllib.loads(entry.read_text(encoding="utf-8")) for entry in entries]
+
+
+def prepared() -> list:
+    """What needs_cache keeps of the scenarios (needs_cache.key hashes their files): per
+    scenario, its table, its rules' needs and compiled programs, and their plan (see
+    rules.plan). Raises as all_scenarios would on a bad scenario."""
+    kept = []
+    for data in _tables():
+        scenario = _parse(data)
+        for rule in scenario.rules:
+            rule.compile()
+        rules = scenario.rules
+        kept.append((data, tuple((r.needs, r.exclude_needs, r.programs) for r in rules), _rules.plan(rules)))
+    return kept
+
+
 @functools.cache
 def all_scenarios() -> dict[str, Scenario]:
     found: dict[str, Scenario] = {}
-    folder = resources.files(__package__) / "scenarios"
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            scenario = _parse(tomllib.loads(entry.read_text(encoding="utf-8")))
-            for rule in scenario.rules:
-                rule.compile()
+    kept = _rules.kept_scenarios()
+    if kept is not None:
+        # Checked and compiled by an earlier start: no TOML to read, no pattern to parse.
+        for data, extras, found_plan in kept:
+            scenario = _parse(data)
+            for rule, (needs, exclude_needs, programs) in zip(scenario.rules, extras):
+                rule.__dict__.update(needs=needs, exclude_needs=exclude_needs, programs=programs)
+            _rules.keep_plan(scenario.rules, found_plan)
             found[scenario.id] = scenario
+        return found
+    for data in _tables():
+        scenario = _parse(data)
+        for rule in scenario.rules:
+            rule.compile()
+        found[scenario.id] = scenario
     return found
 
 
