@@ -61,9 +61,11 @@ def test_each_split_has_replies():
 # 97.8/98.2, denial 97.8/95.5; apology_before_explanation 98.1%.
 # At the end of round six: explanation 93.6/96.1, remedy 94.2/95.3, reason_question 99.0/99.0,
 # alternative 98.2/97.9, denial 97.8/95.5 (remedy floor raised).
+# At the end of round eight: explanation 95.6/96.5, remedy 94.2/95.3, reason_question 99.0/99.0,
+# alternative 98.5/97.9, denial 97.8/95.5 (explanation floor raised).
 DEV_ACTS = {
     "apology": (0.97, 0.94),
-    "explanation": (0.91, 0.94),
+    "explanation": (0.93, 0.94),
     "remedy": (0.92, 0.93),
     "reason_question": (0.97, 0.97),
     "alternative": (0.96, 0.96),
@@ -85,15 +87,17 @@ ROUND_TWO_WRITERS = ("w1", "w2", "w3", "w4", "w5")
 # reason_question 98.1/97.7, alternative 92.6/96.6, denial 95.0/98.3; criteria 95.7-99.4%.
 # At the end of round six: explanation 89.5/91.7, remedy 90.0/90.9, reason_question 98.1/99.6,
 # alternative 93.8/97.1, denial 95.8/98.5; criteria 96.0-99.5%.
+# At the end of round eight: explanation 92.2/92.9, remedy 92.1/91.6, reason_question 98.1/99.6,
+# alternative 94.7/97.4, denial 95.8/98.5 (floors raised).
 # writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
 LATER_WRITERS = {
     ("w6", "w7", "w8", "w9", "w10", "w11", "w12"): (
         {
             "apology": (0.97, 0.95),
-            "explanation": (0.87, 0.89),
-            "remedy": (0.88, 0.88),
+            "explanation": (0.90, 0.90),
+            "remedy": (0.90, 0.89),
             "reason_question": (0.96, 0.97),
-            "alternative": (0.91, 0.95),
+            "alternative": (0.92, 0.95),
             "denial": (0.93, 0.96),
         },
         {
@@ -121,6 +125,9 @@ LATER_WRITERS = {
 # it joined: explanation 69.4/81.2, remedy 58.8/78.9, reason_question 89.6/91.5, alternative
 # 78.2/84.5, denial 60.7/83.7; all criteria 92.7%. At the end of the round: 72.4/82.5, 60.8/81.6,
 # 89.6/91.5, 79.5/84.7, 63.9/82.7; all criteria 93.2%.
+# End of round eight (two rounds of rules read off real pages): w1-w3 explanation 84.3/87.4, remedy
+# 82.8/86.4, reason_question 96.1/96.1, alternative 86.9/89.4, denial 73.5/83.1; w13 75.9/86.0,
+# 82.6/88.9, 100/92.1, 83.0/91.7, 61.3/86.7; w14 74.5/83.2, 60.8/81.6, 89.6/91.5, 79.5/84.7, 65.6/81.5.
 # writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
 BLIND_WRITERS = {
     ("w1", "w2", "w3"): (
@@ -129,8 +136,8 @@ BLIND_WRITERS = {
             "explanation": (0.82, 0.85),
             "remedy": (0.80, 0.85),
             "reason_question": (0.94, 0.94),
-            "alternative": (0.83, 0.88),
-            "denial": (0.68, 0.80),
+            "alternative": (0.84, 0.88),
+            "denial": (0.71, 0.80),
         },
         {
             "apology_before_explanation": 0.90,
@@ -160,11 +167,11 @@ BLIND_WRITERS = {
     ("w14",): (
         {
             "apology": (0.94, 0.98),
-            "explanation": (0.70, 0.80),
+            "explanation": (0.72, 0.81),
             "remedy": (0.58, 0.79),
             "reason_question": (0.87, 0.89),
             "alternative": (0.77, 0.82),
-            "denial": (0.61, 0.80),
+            "denial": (0.63, 0.80),
         },
         {
             "apology_before_explanation": 0.91,
