@@ -803,12 +803,11 @@ class RuleIndex:
         bits_of = self._bits_of_atom
         return functools.reduce(operator.or_, [bits_of[atom] for atom in _substrings(form, self._longest) if atom in bits_of], 0)
 
-    def _tried(self, stream: Stream) -> list[tuple[Rule, re.Pattern, tuple[_Veto, ...], int]]:
-        """(rule, pattern, the rule's vetoes, the sentence's mask) for every pattern that may
-        match the sentence, in rule order: those filed under a key in one of its pieces
-        whose literal sets are all met, and those without a prefilter."""
+    def _passing(self, stream: Stream) -> Iterator[tuple[Rule, int, tuple[_Veto, ...], int]]:
+        """(rule, pattern number, the rule's vetoes, the sentence's mask) for every pattern
+        that may match the sentence, in rule order: those filed under a key in one of its
+        pieces whose literal sets are all met, and those without a prefilter."""
         text, pieces = stream.text, stream.pieces
-        tried = []
         for index in self._chain:
             filed = index._always.union(*map(index._slots_of_form.__getitem__, pieces))
             if not filed:  # a scenario's few rules, most sentences
@@ -819,8 +818,11 @@ class RuleIndex:
             for slot in sorted([slot for slot in filed if mask & bits_of[slot] == bits_of[slot]]):
                 rule, number, _, in_text, vetoes = slots[slot]
                 if not in_text or _all_in(in_text, text):
-                    tried.append((rule, rule._compiled[number], vetoes, mask))
-        return tried
+                    yield rule, number, vetoes, mask
+
+    def _tried(self, stream: Stream) -> list[tuple[Rule, re.Pattern, tuple[_Veto, ...], int]]:
+        """(rule, pattern, the rule's vetoes, the sentence's mask) for every pattern that may match."""
+        return [(rule, rule._compiled[number], vetoes, mask) for rule, number, vetoes, mask in self._passing(stream)]
 
     def candidates(self, stream: Stream) -> list[Rule]:
         """The rules with a pattern worth trying on this sentence, in rule order."""
@@ -829,31 +831,21 @@ class RuleIndex:
     def matches(self, stream: Stream) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) wherever a rule fires in the sentence: the spans of
         ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
-        # _tried and the search in one loop (this is most of a check's Python).
         found: list[tuple[Rule, int, int]] = []
-        plain, pieces = stream.text, stream.pieces
-        for index in self._chain:
-            filed = index._always.union(*map(index._slots_of_form.__getitem__, pieces))
-            if not filed:
+        plain = stream.text
+        for rule, number, vetoes, mask in self._passing(stream):
+            tagged = rule.tagged
+            text = stream.tagged if tagged else plain
+            pattern = rule._compiled[number]
+            # Most patterns tried find nothing: one search says so without an iterator.
+            if (first := pattern.search(text)) is None:
                 continue
-            mask = functools.reduce(operator.or_, map(index._mask_of_form.__getitem__, pieces), 0)
-            slots, bits_of = index._slots, index._bits_of_slot
-            for slot in sorted([slot for slot in filed if mask & bits_of[slot] == bits_of[slot]]):
-                rule, number, _, in_text, vetoes = slots[slot]
-                if in_text and not _all_in(in_text, plain):
-                    continue
-                tagged = rule.tagged
-                text = stream.tagged if tagged else plain
-                pattern = rule._compiled[number]
-                # Most patterns tried find nothing: one search says so without an iterator.
-                if (first := pattern.search(text)) is None:
-                    continue
-                # The matches are the first and finditer's from where it ends (as finditer
-                # itself goes on); after an empty first match finditer must move on: search again.
-                spans = [first.span()] + [m.span() for m in pattern.finditer(text, first.end())] if first.end() > first.start() else [m.span() for m in pattern.finditer(text)]
-                # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
-                if not (vetoes and _vetoed(vetoes, mask, plain, text)):
-                    found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
+            # The matches are the first and finditer's from where it ends (as finditer
+            # itself goes on); after an empty first match finditer must move on: search again.
+            spans = [first.span()] + [m.span() for m in pattern.finditer(text, first.end())] if first.end() > first.start() else [m.span() for m in pattern.finditer(text)]
+            # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
+            if not (vetoes and _vetoed(vetoes, mask, plain, text)):
+                found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
         return found
 
 
