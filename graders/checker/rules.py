@@ -264,10 +264,10 @@ class Rule:
     def _unpack(self) -> bool:
         """Fill in the needs and programs needs_cache kept of this rule (marshalled, read at
         first use: most rules never see a sentence they might match); False if there are none."""
-        kept = self.__dict__.pop("_kept", None)
-        if kept is None:
+        data = self.__dict__.pop("_kept", None)
+        if data is None:
             return False
-        needs, exclude_needs, programs = marshal.loads(kept)
+        needs, exclude_needs, programs = marshal.loads(data)
         self.__dict__.update(needs=needs, exclude_needs=exclude_needs, programs=programs)
         return True
 
@@ -849,6 +849,17 @@ class RuleIndex:
         return found
 
 
+def kept(rule: Rule) -> bytes:
+    """What needs_cache keeps of a rule: its needs and compiled programs, marshalled."""
+    return marshal.dumps((rule.needs, rule.exclude_needs, rule.programs))
+
+
+def restore(rule: Rule, data: bytes) -> Rule:
+    """Give ``rule`` what ``kept`` made of it, unpacked at first use (see Rule._unpack)."""
+    rule.__dict__["_kept"] = data
+    return rule
+
+
 def _examples(table: dict) -> tuple[Example, ...]:
     found = [Example(e["text"], e["span"]) for e in table.get("match", [])]
     found += [Example(text) for text in table.get("no_match", [])]
@@ -882,11 +893,7 @@ def _rule_tables() -> list[dict]:
 def _from_cache(cached: dict) -> tuple[tuple[Rule, ...], tuple]:
     """The rules and plan an earlier start kept (needs_cache): each rule's needs and compiled
     programs come with it (cached_property keeps its value in the instance's __dict__)."""
-    rules = []
-    for table, kept in cached["rules"]:
-        rule = rule_from_table(table)
-        rule.__dict__["_kept"] = kept  # its needs and programs, marshalled (see Rule._unpack)
-        rules.append(rule)
+    rules = [restore(rule_from_table(table), data) for table, data in cached["rules"]]
     slots, vetoes, always, by_key, bits_of_atom = cached["plan"]
     return tuple(rules), (slots, vetoes, always, by_key, bits_of_atom)
 
@@ -908,7 +915,7 @@ def builtin_rules() -> tuple[Rule, ...]:
         for rule in rules:
             rule.compile()
         found = plan(rules)
-        kept = tuple((table, marshal.dumps((r.needs, r.exclude_needs, r.programs))) for table, r in zip(tables, rules))
+        kept_rules = tuple((table, kept(r)) for table, r in zip(tables, rules))
         # The scenarios' own rules likewise (parsed at every start otherwise); a scenario
         # that fails to load is not kept: scenarios.all_scenarios then reads and reports it.
         from .scenarios import prepared
@@ -917,7 +924,7 @@ def builtin_rules() -> tuple[Rule, ...]:
             _kept_scenarios = prepared()
         except Exception:  # noqa: BLE001 - reported where the scenarios are read
             _kept_scenarios = None
-        needs_cache.save(cache_key, {"rules": kept, "plan": found, "scenarios": _kept_scenarios})
+        needs_cache.save(cache_key, {"rules": kept_rules, "plan": found, "scenarios": _kept_scenarios})
     unknown = sorted({r.kind for r in rules} - set(ACT_KINDS))
     if unknown:
         raise ValueError(f"unknown act kinds in graders/rules: {unknown}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
@@ -78,18 +79,20 @@ def _tables() -> list[dict]:
     return [tomllib.loads(entry.read_text(encoding="utf-8")) for entry in entries]
 
 
-def prepared() -> list:
-    """What needs_cache keeps of the scenarios (needs_cache.key hashes their files): per
-    scenario, its table, its rules' needs and compiled programs, and their plan (see
-    rules.plan). Raises as all_scenarios would on a bad scenario."""
-    kept = []
+def _loaded() -> Iterator[tuple[dict, Scenario]]:
+    """Every scenario file, read and parsed, its rules compiled (a bad one raises)."""
     for data in _tables():
         scenario = _parse(data)
         for rule in scenario.rules:
             rule.compile()
-        rules = scenario.rules
-        kept.append((data, tuple((r.needs, r.exclude_needs, r.programs) for r in rules), _rules.plan(rules)))
-    return kept
+        yield data, scenario
+
+
+def prepared() -> list:
+    """What needs_cache keeps of the scenarios (needs_cache.key hashes their files): per
+    scenario, its table, what rules.kept makes of each of its rules, and their plan (see
+    rules.plan). Raises as all_scenarios would on a bad scenario."""
+    return [(data, tuple(map(_rules.kept, s.rules)), _rules.plan(s.rules)) for data, s in _loaded()]
 
 
 @functools.cache
@@ -98,17 +101,14 @@ def all_scenarios() -> dict[str, Scenario]:
     kept = _rules.kept_scenarios()
     if kept is not None:
         # Checked and compiled by an earlier start: no TOML to read, no pattern to parse.
-        for data, extras, found_plan in kept:
+        for data, rules_kept, found_plan in kept:
             scenario = _parse(data)
-            for rule, (needs, exclude_needs, programs) in zip(scenario.rules, extras):
-                rule.__dict__.update(needs=needs, exclude_needs=exclude_needs, programs=programs)
+            for rule, data_kept in zip(scenario.rules, rules_kept):
+                _rules.restore(rule, data_kept)
             _rules.keep_plan(scenario.rules, found_plan)
             found[scenario.id] = scenario
         return found
-    for data in _tables():
-        scenario = _parse(data)
-        for rule in scenario.rules:
-            rule.compile()
+    for _, scenario in _loaded():
         found[scenario.id] = scenario
     return found
 
