@@ -40,6 +40,15 @@ def test_spans_are_substrings_of_their_examples():
         assert example.span in example.text, f"{rule.id}: span 「{example.span}」 is not in its text"
 
 
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_no_pattern_or_exclude_ends_in_a_space(rule):
+    # Every match is pinned to end at a token boundary, so a trailing space would need a second
+    # space after it: such a pattern (or exclude) can never match, and the rule silently loses it.
+    patterns, excludes = rule._expanded
+    dead = [p for p in (*patterns, *excludes) if p.endswith(" ")]
+    assert dead == [], f"{rule.id}: ends in a space and can never match: {dead}"
+
+
 def _unfiltered(rule):
     """The patterns of ``rule`` the literal prefilter cannot skip: tried on every sentence."""
     return [pattern for pattern, keys in zip(rule.patterns, rule.prefilter) if keys is None]
