@@ -41,12 +41,13 @@ def test_spans_are_substrings_of_their_examples():
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
-def test_no_pattern_or_exclude_ends_in_a_space(rule):
-    # Every match is pinned to end at a token boundary, so a trailing space would need a second
-    # space after it: such a pattern (or exclude) can never match, and the rule silently loses it.
+def test_no_pattern_or_exclude_starts_or_ends_with_a_space(rule):
+    # Every match is pinned to start and end at a token boundary, so a leading or trailing space
+    # would need a second space beside it: such a pattern (or exclude) can never match, and the
+    # rule silently loses it.
     patterns, excludes = rule._expanded
-    dead = [p for p in (*patterns, *excludes) if p.endswith(" ")]
-    assert dead == [], f"{rule.id}: ends in a space and can never match: {dead}"
+    dead = [p for p in (*patterns, *excludes) if p.startswith(" ") or p.endswith(" ")]
+    assert dead == [], f"{rule.id}: starts or ends with a space and can never match: {dead}"
 
 
 def _unfiltered(rule):
