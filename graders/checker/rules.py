@@ -636,11 +636,6 @@ def prefilter(rule: Rule) -> tuple[frozenset[str] | None, ...]:
     return tuple(frozenset(map(_key, max(n, key=_set_rarity))) for n in needs)
 
 
-def _atom(literal: str) -> str:
-    """The rarest piece of ``literal`` between spaces: it lies inside one form."""
-    return max(filter(None, literal.split(" ")), key=_rarity)
-
-
 @functools.lru_cache(maxsize=100_000)  # read by both caches of every index in a scenario's chain
 def _substrings(form: str, longest: int) -> frozenset[str]:
     """Every substring of ``form`` up to ``longest`` characters."""
@@ -705,7 +700,7 @@ def plan(rules: tuple[Rule, ...]) -> tuple:
     def numbers_of(needs: tuple[tuple[str, ...], ...]) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
         numbers: dict[int, None] = {}  # in the needs' order (rarest first), each once
         for literals in needs:
-            atoms = frozenset(map(_atom, literals))
+            atoms = frozenset(map(_key, literals))
             number = number_of_set.get(atoms)
             if number is None:
                 number = number_of_set[atoms] = len(number_of_set)
@@ -760,14 +755,6 @@ def _plan_of(rules: tuple[Rule, ...]) -> tuple:
     return plan(rules)
 
 
-def _set_bits(x: int) -> Iterator[int]:
-    """The positions of the bits set in ``x``, lowest first."""
-    while x:
-        low = x & -x
-        yield low.bit_length() - 1
-        x ^= low
-
-
 class RuleIndex:
     """A tuple of rules with the literal prefilter: ``matches(stream)`` tries on a sentence
     only the patterns whose needed literals are all in it.
@@ -798,6 +785,7 @@ class RuleIndex:
         vetoes = [tuple(_Veto(bits, in_text, rule, i) for i, (bits, in_text) in enumerate(v)) for rule, v in zip(self._own, vetoes)]
         self._slots = [(self._own[at], number, needs, in_text, vetoes[at]) for at, number, needs, in_text in slots]
         self._always = frozenset(always)  # slots of patterns without a prefilter
+        self._in_text = [in_text for _, _, _, in_text in slots]
         # The rows: slots with the most sets first, so that row k is the first of them (those
         # with more than k sets); a slot's position is the same in every row.
         order = sorted(range(len(slots)), key=lambda slot: -len(slots[slot][2]))
@@ -815,7 +803,7 @@ class RuleIndex:
                 places.setdefault(number, []).append(offset + position)
         self._bits_of_set = {number: sum(map((1).__lshift__, found)) for number, found in places.items()}
         # As long as the base's, so that both read a form's substrings from one cache.
-        self._longest = max([base._longest if base else 0, *map(len, self._sets_of_atom)])
+        self._longest = max([base._longest if base else 0, *(len(atom) for atom in self._sets_of_atom if not atom.startswith(EXACT))])
         self._rows_of_atom = _FormCache(self._atom_rows)
         self._rows_of_form = _FormCache(self._form_rows)
         self._mask_of_atom = _FormCache(self._atom_mask)
@@ -832,7 +820,10 @@ class RuleIndex:
         """The row bits of the sets whose atoms ``form`` holds (its substrings looked up:
         quicker than looking for every atom in it)."""
         atoms, rows = self._sets_of_atom, self._rows_of_atom
-        return functools.reduce(operator.or_, [rows[atom] for atom in _substrings(form, self._longest) if atom in atoms], 0)
+        found = [rows[atom] for atom in _substrings(form, self._longest) if atom in atoms]
+        if EXACT + form in atoms:
+            found.append(rows[EXACT + form])
+        return functools.reduce(operator.or_, found, 0)
 
     def _atom_mask(self, atom: str) -> int:
         return sum(1 << n for n in self._sets_of_atom[atom])
@@ -840,7 +831,10 @@ class RuleIndex:
     def _mask_of(self, form: str) -> int:
         """The bits (1 << a set's number) of the literal sets whose atoms ``form`` holds."""
         atoms, masks = self._sets_of_atom, self._mask_of_atom
-        return functools.reduce(operator.or_, [masks[atom] for atom in _substrings(form, self._longest) if atom in atoms], 0)
+        found = [masks[atom] for atom in _substrings(form, self._longest) if atom in atoms]
+        if EXACT + form in atoms:
+            found.append(masks[EXACT + form])
+        return functools.reduce(operator.or_, found, 0)
 
     def mask(self, stream: Stream) -> int:
         """The bits of the literal sets the sentence's forms meet (what vetoes are tested on)."""
@@ -884,8 +878,14 @@ class RuleIndex:
                 passing &= (met >> offset) & low | others
             if not passing:
                 continue
-            slots, order = index._slots, index._slot_at
-            tried = [slot for slot in sorted([order[position] for position in _set_bits(passing)]) if not (in_text := slots[slot][3]) or _all_in(in_text, text)]
+            order, in_text = index._slot_at, index._in_text
+            tried = []
+            while passing:  # its bits, lowest first
+                low = passing & -passing
+                tried.append(order[low.bit_length() - 1])
+                passing ^= low
+            tried.sort()
+            tried = [slot for slot in tried if not (sets := in_text[slot]) or _all_in(sets, text)]
             if tried:
                 found.append((index, tried))
         return found
