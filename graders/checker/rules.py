@@ -637,8 +637,21 @@ def prefilter(rule: Rule) -> tuple[frozenset[str] | None, ...]:
 
 
 def _atom(literal: str) -> str:
-    """The rarest piece of ``literal`` between spaces: it lies inside one form."""
-    return max(filter(None, literal.split(" ")), key=_rarity)
+    """What the prefilter looks for of ``literal``: the literal itself if it crosses at most
+    one space (then it lies inside one form, or across the join of two forms next to each
+    other: in one of the stream's pairs), else its rarest pair of pieces next to each other
+    (``を 確認`` of ``を 確認 為る ます``), which is in the stream wherever the literal is."""
+    parts = literal.split(" ")
+    if len(parts) <= 2:
+        return literal
+    pairs = [f"{a} {b}" for a, b in zip(parts, parts[1:])]
+    return max(pairs, key=lambda pair: (sum(_rarity(piece) for piece in pair.split(" ") if piece), pair))
+
+
+def _in_pairs(literals: tuple[str, ...]) -> bool:
+    """Whether a literal set is met exactly when one of its atoms is: none of its literals
+    crosses more than one space."""
+    return all(literal.count(" ") <= 1 for literal in literals)
 
 
 @functools.lru_cache(maxsize=100_000)  # read by both caches of every index in a scenario's chain
@@ -693,37 +706,41 @@ class _FormCache(dict):
 
 def plan(rules: tuple[Rule, ...]) -> tuple:
     """Where an index over ``rules`` files each pattern, as plain data (needs_cache keeps the
-    built-in rules'): per pattern (its rule's position, its number, the bits of the literal
-    sets it needs, the sets to look for in the text: those with a literal across spaces,
-    whose atom alone is only a part of it, rarest first); per rule, each exclude's bits and
-    sets likewise; the patterns without a prefilter; key -> patterns filed under it; atom ->
-    bits of the sets it is in (a set's bit is set in a form's mask if the form holds one of
-    its atoms)."""
-    bit_of_set: dict[frozenset[str], int] = {}  # a set's atoms -> its bit
-    bits_of_atom: dict[str, int] = {}
+    built-in rules'): per pattern (its rule's position, its number, the numbers of the
+    literal sets it needs, rarest first, and the sets to look for in the text: those with a
+    literal across spaces, whose atom alone is only a part of it, rarest first); per rule,
+    each exclude's bits (a set numbered n is bit 1 << n) and sets likewise; the patterns
+    without a prefilter; atom -> the numbers of the sets it is in (a set is met by a form
+    that holds one of its atoms)."""
+    number_of_set: dict[frozenset[str], int] = {}  # a set's atoms -> its number
+    sets_of_atom: dict[str, list[int]] = {}
 
-    def bits_of(needs: tuple[tuple[str, ...], ...]) -> tuple[int, tuple[tuple[str, ...], ...]]:
-        bits = 0
+    def numbers_of(needs: tuple[tuple[str, ...], ...]) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
+        numbers: dict[int, None] = {}  # in the needs' order (rarest first), each once
         for literals in needs:
             atoms = frozenset(map(_atom, literals))
-            bit = bit_of_set.setdefault(atoms, 1 << len(bit_of_set))
-            bits |= bit
-            for atom in atoms:
-                bits_of_atom[atom] = bits_of_atom.get(atom, 0) | bit
-        in_text = sorted((n for n in needs if any(" " in lit for lit in n)), key=_set_rarity, reverse=True)
+            number = number_of_set.get(atoms)
+            if number is None:
+                number = number_of_set[atoms] = len(number_of_set)
+                for atom in sorted(atoms):
+                    sets_of_atom.setdefault(atom, []).append(number)
+            numbers[number] = None
+        in_text = sorted((n for n in needs if not _in_pairs(n)), key=_set_rarity, reverse=True)
         # Within a set, the commonest literals first: the search of a set stops at its first hit.
-        return bits, tuple(tuple(sorted(n, key=_literal_order)) for n in in_text)
+        return tuple(numbers), tuple(tuple(sorted(n, key=_literal_order)) for n in in_text)
 
-    slots, vetoes, always, by_key = [], [], [], {}
+    def bits_of(needs: tuple[tuple[str, ...], ...]) -> tuple[int, tuple[tuple[str, ...], ...]]:
+        numbers, in_text = numbers_of(needs)
+        return sum(1 << n for n in numbers), in_text
+
+    slots, vetoes, always = [], [], []
     for at, rule in enumerate(rules):
         vetoes.append(tuple(bits_of(needs or ()) for needs in rule.exclude_needs))
         for number, (keys, needs) in enumerate(zip(rule.prefilter, rule.needs or itertools.repeat(()))):
             if keys is None:  # no prefilter: always tried
                 always.append(len(slots))
-            for key in keys or ():
-                by_key.setdefault(key, set()).add(len(slots))
-            slots.append((at, number, *bits_of(needs)))
-    return tuple(slots), tuple(vetoes), tuple(always), {key: frozenset(found) for key, found in by_key.items()}, bits_of_atom
+            slots.append((at, number, *numbers_of(needs)))
+    return tuple(slots), tuple(vetoes), tuple(always), {atom: tuple(found) for atom, found in sets_of_atom.items()}
 
 
 # The built-in rules (the tuple builtin_rules returns) and their plan, maybe read from needs_cache.
@@ -756,95 +773,232 @@ def _plan_of(rules: tuple[Rule, ...]) -> tuple:
     return plan(rules)
 
 
+def _set_bits(x: int) -> list[int]:
+    """The positions of the bits set in ``x``, lowest first."""
+    digits = format(x, "b")
+    top = len(digits) - 1
+    found = []
+    i = digits.find("1")
+    while i >= 0:
+        found.append(top - i)
+        i = digits.find("1", i + 1)
+    found.reverse()
+    return found
+
+
 class RuleIndex:
     """A tuple of rules with the literal prefilter: ``matches(stream)`` tries on a sentence
     only the patterns whose needed literals are all in it.
 
-    Each pattern is filed under the keys of its rarest literal set; a sentence's forms
-    (which keys each holds is worked out once per form) pick the patterns to look at.
-    Each literal set a pattern needs has a bit, set in a form's mask if the form holds
-    one of the set's literals (for a literal across spaces, its rarest piece): a
-    pattern is tried only if the sentence's mask has all its bits, and its sets whose
-    literals cross spaces are in the stream's text. With ``base``, the index covers
-    ``base.rules + rules`` and leaves the first part to ``base``: the built-in rules'
-    index is shared by every scenario.
+    Each literal set a pattern needs is met by a form that holds one of the set's literals
+    (for a literal across spaces, its rarest piece: its atom). A pattern is tried only if
+    every set it needs is met by one of the sentence's forms, and its sets whose literals
+    cross spaces are in the stream's text. The first test is big-int arithmetic, no loop
+    over patterns: a pattern needing sets s0, s1… (rarest first) has one bit in each of the
+    rows 0, 1…, each row a run of bits (one per pattern with that many sets, at the same
+    position in every row); a set's bits are where it stands in some row. A form's bits
+    (the OR of its sets', worked out once per form) ORed over the sentence hold, in each
+    row, the patterns whose set of that row is met; the rows ANDed together (a pattern
+    with fewer sets counts as met in the rows it has none in) are the patterns whose sets
+    are all met. With ``base``, the index covers ``base.rules + rules`` and leaves the
+    first part to ``base``: the built-in rules' index is shared by every scenario.
     """
 
     def __init__(self, rules: tuple[Rule, ...], base: "RuleIndex | None" = None):
         self.base = base
         self.rules = (base.rules if base else ()) + tuple(rules)
         self._own = tuple(rules)
-        # Pattern slot -> (its rule, the pattern's number in it, the bits of the literal sets
-        # it needs, the sets to look for in the text itself, the rule's vetoes). A rule's
-        # patterns are compiled when the prefilter first lets one of them try a sentence.
-        slots, vetoes, always, self._by_key, self._bits_of_atom = _plan_of(self._own)
+        # Pattern slot -> (its rule, the pattern's number in it, the numbers of the literal
+        # sets it needs, the sets to look for in the text itself, the rule's vetoes). A
+        # rule's patterns are compiled when the prefilter first lets one of them try a sentence.
+        slots, vetoes, always, self._sets_of_atom = _plan_of(self._own)
         # An exclude is searched only where a rule fires, and only if its literals are there too.
         vetoes = [tuple(_Veto(bits, in_text, rule, i) for i, (bits, in_text) in enumerate(v)) for rule, v in zip(self._own, vetoes)]
-        self._slots = [(self._own[at], number, bits, in_text, vetoes[at]) for at, number, bits, in_text in slots]
+        self._slots = [(self._own[at], number, needs, in_text, vetoes[at]) for at, number, needs, in_text in slots]
         self._always = frozenset(always)  # slots of patterns without a prefilter
-        self._bits_of_slot = [bits for _, _, bits, _ in slots]
+        # The rows: slots with the most sets first, so that row k is the first of them (those
+        # with more than k sets); a slot's position is the same in every row.
+        order = sorted(range(len(slots)), key=lambda slot: -len(slots[slot][2]))
+        self._slot_at = order  # position -> slot
+        width = len(order)
+        self._full = (1 << width) - 1
+        rows, offset, bits_of_set = [], 0, {}
+        for k in range(max((len(s[2]) for s in slots), default=0)):
+            count = sum(1 for s in slots if len(s[2]) > k)
+            for position, slot in enumerate(order[:count]):
+                number = slots[slot][2][k]
+                bits_of_set[number] = bits_of_set.get(number, 0) | 1 << (offset + position)
+            low = (1 << count) - 1
+            rows.append((offset, low, self._full ^ low))
+            offset += count
+        self._rows = tuple(rows)  # (where the row starts, its bits, the positions it leaves out)
+        self._bits_of_set = bits_of_set
+        # Atoms inside one form, and atoms across the join of two (``ます て``: left, right).
+        joins = [atom.split(" ") for atom in self._sets_of_atom if " " in atom]
         # As long as the base's, so that both read a form's substrings from one cache.
-        self._longest = max([base._longest if base else 0, *map(len, [*self._by_key, *self._bits_of_atom])])
-        self._slots_of_form = _FormCache(self._slots_in)
+        self._longest = max([base._longest if base else 0, *(len(atom) for atom in self._sets_of_atom if " " not in atom)])
+        self._lefts = frozenset(left for left, _ in joins)  # their parts before the space
+        self._rights = frozenset(right for _, right in joins)  # and after it
+        self._left = max(map(len, self._lefts), default=0)  # the longest of each
+        self._right = max(map(len, self._rights), default=0)
+        # A few (a scenario's): each looked for in a pair; many: a pair's ends looked up.
+        self._few_joins = tuple(" ".join(parts) for parts in joins) if len(joins) <= 32 else None
+        self._rows_of_atom = _FormCache(self._atom_rows)
+        self._rows_of_form = _FormCache(self._form_rows)
+        self._mask_of_atom = _FormCache(self._atom_mask)
         self._mask_of_form = _FormCache(self._mask_of)
+        # Pairs of forms next to each other ("ます て", as in the stream) -> likewise, if
+        # some atom crosses a space (None: the pairs need not be read).
+        self._rows_of_pair = _FormCache(self._pair_rows) if joins else None
+        self._mask_of_pair = _FormCache(self._pair_mask) if joins else None
+        # The atoms a pair holds -> their rows' and masks' bits: pairs holding the same atoms
+        # share one int (most pairs hold one of a few common atoms: `` て``, ``ます ``).
+        self._rows_of_joins = _FormCache(self._joins_rows)
+        self._mask_of_joins = _FormCache(self._joins_mask)
         # Indexes in rule order; one that files nothing (a scenario without rules of its own)
         # is left out: it never has a pattern to try.
-        self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + ((self,) if self._by_key or self._always else ())
+        self._chain: tuple[RuleIndex, ...] = (base._chain if base else ()) + ((self,) if slots else ())
 
-    def _slots_in(self, form: str) -> frozenset[int]:
-        """The slots filed under the keys ``form`` holds (its substrings looked up: quicker
-        than looking for every key in it)."""
-        by_key = self._by_key
-        found = [by_key[key] for key in _substrings(form, self._longest) if key in by_key]
-        return frozenset().union(*found, by_key.get(EXACT + form, ()))
+    def _atom_rows(self, atom: str) -> int:
+        bits_of_set = self._bits_of_set
+        return functools.reduce(operator.or_, [bits_of_set.get(n, 0) for n in self._sets_of_atom[atom]], 0)
+
+    def _form_rows(self, form: str) -> int:
+        """The row bits of the sets whose atoms ``form`` holds (its substrings looked up:
+        quicker than looking for every atom in it)."""
+        atoms, rows = self._sets_of_atom, self._rows_of_atom
+        return functools.reduce(operator.or_, [rows[atom] for atom in _substrings(form, self._longest) if atom in atoms], 0)
+
+    def _joins(self, pair: str) -> tuple[str, ...]:
+        """The atoms across the join of ``pair`` (two forms and the space between them); an
+        atom with one space is in a pair (one space too) only across its join."""
+        if self._few_joins is not None:
+            return tuple(atom for atom in self._few_joins if atom in pair)
+        left, right = pair.split(" ")
+        lefts, rights = self._lefts, self._rights
+        ends = [end for n in range(min(len(left), self._left) + 1) if (end := left[len(left) - n :]) in lefts]
+        starts = [start for n in range(min(len(right), self._right) + 1) if (start := right[:n]) in rights]
+        atoms = self._sets_of_atom
+        return tuple(joined for end in ends for start in starts if (joined := f"{end} {start}") in atoms)
+
+    def _pair_rows(self, pair: str) -> int:
+        return self._rows_of_joins[self._joins(pair)]
+
+    def _pair_mask(self, pair: str) -> int:
+        return self._mask_of_joins[self._joins(pair)]
+
+    def _joins_rows(self, atoms: tuple[str, ...]) -> int:
+        rows = self._rows_of_atom
+        return functools.reduce(operator.or_, [rows[atom] for atom in atoms], 0)
+
+    def _joins_mask(self, atoms: tuple[str, ...]) -> int:
+        masks = self._mask_of_atom
+        return functools.reduce(operator.or_, [masks[atom] for atom in atoms], 0)
+
+    def _atom_mask(self, atom: str) -> int:
+        return sum(1 << n for n in self._sets_of_atom[atom])
 
     def _mask_of(self, form: str) -> int:
-        """The bits of the literal sets whose atoms ``form`` holds."""
-        bits_of = self._bits_of_atom
-        return functools.reduce(operator.or_, [bits_of[atom] for atom in _substrings(form, self._longest) if atom in bits_of], 0)
+        """The bits (1 << a set's number) of the literal sets whose atoms ``form`` holds."""
+        atoms, masks = self._sets_of_atom, self._mask_of_atom
+        return functools.reduce(operator.or_, [masks[atom] for atom in _substrings(form, self._longest) if atom in atoms], 0)
 
-    def _passing(self, stream: Stream) -> Iterator[tuple[Rule, int, tuple[_Veto, ...], int]]:
-        """(rule, pattern number, the rule's vetoes, the sentence's mask) for every pattern
-        that may match the sentence, in rule order: those filed under a key in one of its
-        pieces whose literal sets are all met, and those without a prefilter."""
+    def mask(self, stream: Stream) -> int:
+        """The bits of the literal sets the sentence's forms meet (what vetoes are tested on)."""
+        pieces = stream.pieces
+        mask = functools.reduce(operator.or_, map(self._mask_of_form.__getitem__, pieces), 0)
+        if self._mask_of_pair is not None and len(pieces) > 1:
+            mask = functools.reduce(operator.or_, map(self._mask_of_pair.__getitem__, map(" ".join, zip(pieces, pieces[1:]))), mask)
+        return mask
+
+    @functools.cached_property
+    def _by_key(self) -> dict[str, frozenset[int]]:
+        """Key -> the slots filed under it (those of each pattern's rarest literal set; see
+        prefilter): what ``_slots_of_form`` reads, for benchmarks.rules."""
+        by_key: dict[str, set[int]] = {}
+        slot = 0
+        for rule in self._own:
+            for keys in rule.prefilter:
+                for key in keys or ():
+                    by_key.setdefault(key, set()).add(slot)
+                slot += 1
+        return {key: frozenset(found) for key, found in by_key.items()}
+
+    @functools.cached_property
+    def _slots_of_form(self) -> _FormCache:
+        """form -> the slots filed under the keys it holds (benchmarks.rules counts them)."""
+
+        def filed(form: str) -> frozenset[int]:
+            by_key = self._by_key
+            longest = max(self._longest, *map(len, by_key)) if by_key else self._longest
+            found = [by_key[key] for key in _substrings(form, longest) if key in by_key]
+            return frozenset().union(*found, by_key.get(EXACT + form, ()))
+
+        return _FormCache(filed)
+
+    def _passing(self, stream: Stream) -> list[tuple["RuleIndex", list[int]]]:
+        """Per index of the chain with a pattern that may match the sentence, (index, the slots
+        of those patterns, in rule order): those whose literal sets are all met (and their
+        sets across more than one space in the text), and those without a prefilter."""
         text, pieces = stream.text, stream.pieces
+        pairs = None
+        found = []
         for index in self._chain:
-            filed = index._always.union(*map(index._slots_of_form.__getitem__, pieces))
-            if not filed:  # a scenario's few rules, most sentences
+            met = functools.reduce(operator.or_, map(index._rows_of_form.__getitem__, pieces), 0)
+            if index._rows_of_pair is not None and len(pieces) > 1:
+                if pairs is None:
+                    pairs = list(map(" ".join, zip(pieces, pieces[1:])))
+                met = functools.reduce(operator.or_, map(index._rows_of_pair.__getitem__, pairs), met)
+            passing = index._full
+            for offset, low, others in index._rows:
+                passing &= (met >> offset) & low | others
+            if not passing:
                 continue
-            mask = functools.reduce(operator.or_, map(index._mask_of_form.__getitem__, pieces), 0)
-            slots, bits_of = index._slots, index._bits_of_slot
-            # Most filed patterns miss a literal set: test the bits of all, order the few left.
-            for slot in sorted([slot for slot in filed if mask & bits_of[slot] == bits_of[slot]]):
-                rule, number, _, in_text, vetoes = slots[slot]
-                if not in_text or _all_in(in_text, text):
-                    yield rule, number, vetoes, mask
+            slots, order = index._slots, index._slot_at
+            tried = [slot for slot in sorted([order[position] for position in _set_bits(passing)]) if not (in_text := slots[slot][3]) or _all_in(in_text, text)]
+            if tried:
+                found.append((index, tried))
+        return found
 
     def _tried(self, stream: Stream) -> list[tuple[Rule, re.Pattern, tuple[_Veto, ...], int]]:
         """(rule, pattern, the rule's vetoes, the sentence's mask) for every pattern that may match."""
-        return [(rule, rule._compiled[number], vetoes, mask) for rule, number, vetoes, mask in self._passing(stream)]
+        found = []
+        for index, tried in self._passing(stream):
+            mask = index.mask(stream)
+            for slot in tried:
+                rule, number, _, _, vetoes = index._slots[slot]
+                found.append((rule, rule._compiled[number], vetoes, mask))
+        return found
 
     def candidates(self, stream: Stream) -> list[Rule]:
         """The rules with a pattern worth trying on this sentence, in rule order."""
-        return list(dict.fromkeys(rule for rule, *_ in self._tried(stream)))
+        return list(dict.fromkeys(index._slots[slot][0] for index, tried in self._passing(stream) for slot in tried))
 
     def matches(self, stream: Stream) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) wherever a rule fires in the sentence: the spans of
         ``rule.finditer`` for every rule, in rule order, trying only the patterns that can match."""
         found: list[tuple[Rule, int, int]] = []
         plain = stream.text
-        for rule, number, vetoes, mask in self._passing(stream):
-            tagged = rule.tagged
-            text = stream.tagged if tagged else plain
-            pattern = rule._compiled[number]
-            # Most patterns tried find nothing: one search says so without an iterator.
-            if (first := pattern.search(text)) is None:
-                continue
-            # The matches are the first and finditer's from where it ends (as finditer
-            # itself goes on); after an empty first match finditer must move on: search again.
-            spans = [first.span()] + [m.span() for m in pattern.finditer(text, first.end())] if first.end() > first.start() else [m.span() for m in pattern.finditer(text)]
-            # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
-            if not (vetoes and _vetoed(vetoes, mask, plain, text)):
+        for index, tried in self._passing(stream):
+            slots = index._slots
+            mask = None  # the sentence's mask, worked out for the first veto to test
+            for slot in tried:
+                rule, number, _, _, vetoes = slots[slot]
+                tagged = rule.tagged
+                text = stream.tagged if tagged else plain
+                pattern = rule._compiled[number]
+                # Most patterns tried find nothing: one search says so without an iterator.
+                if (first := pattern.search(text)) is None:
+                    continue
+                # The matches are the first and finditer's from where it ends (as finditer
+                # itself goes on); after an empty first match finditer must move on: search again.
+                spans = [first.span()] + [m.span() for m in pattern.finditer(text, first.end())] if first.end() > first.start() else [m.span() for m in pattern.finditer(text)]
+                # Pattern by pattern: a rule's exclude vetoes all its patterns' matches alike.
+                if vetoes:
+                    if mask is None:
+                        mask = index.mask(stream)
+                    if _vetoed(vetoes, mask, plain, text):
+                        continue
                 found += [(rule, *stream.span(start, end, tagged)) for start, end in spans if end > start]
         return found
 
@@ -894,8 +1048,8 @@ def _from_cache(cached: dict) -> tuple[tuple[Rule, ...], tuple]:
     """The rules and plan an earlier start kept (needs_cache): each rule's needs and compiled
     programs come with it (cached_property keeps its value in the instance's __dict__)."""
     rules = [restore(rule_from_table(table), data) for table, data in cached["rules"]]
-    slots, vetoes, always, by_key, bits_of_atom = cached["plan"]
-    return tuple(rules), (slots, vetoes, always, by_key, bits_of_atom)
+    slots, vetoes, always, sets_of_atom = cached["plan"]
+    return tuple(rules), (slots, vetoes, always, sets_of_atom)
 
 
 @functools.cache
