@@ -816,25 +816,25 @@ class RuleIndex:
         bits_of_set = self._bits_of_set
         return functools.reduce(operator.or_, [bits_of_set.get(n, 0) for n in self._sets_of_atom[atom]], 0)
 
-    def _form_rows(self, form: str) -> int:
-        """The row bits of the sets whose atoms ``form`` holds (its substrings looked up:
+    def _of_form(self, form: str, of_atom: "_FormCache") -> int:
+        """``of_atom``'s bits ORed over the atoms ``form`` holds (its substrings looked up:
         quicker than looking for every atom in it)."""
-        atoms, rows = self._sets_of_atom, self._rows_of_atom
-        found = [rows[atom] for atom in _substrings(form, self._longest) if atom in atoms]
+        atoms = self._sets_of_atom
+        found = [of_atom[atom] for atom in _substrings(form, self._longest) if atom in atoms]
         if EXACT + form in atoms:
-            found.append(rows[EXACT + form])
+            found.append(of_atom[EXACT + form])
         return functools.reduce(operator.or_, found, 0)
+
+    def _form_rows(self, form: str) -> int:
+        """The row bits of the sets whose atoms ``form`` holds."""
+        return self._of_form(form, self._rows_of_atom)
 
     def _atom_mask(self, atom: str) -> int:
         return sum(1 << n for n in self._sets_of_atom[atom])
 
     def _mask_of(self, form: str) -> int:
         """The bits (1 << a set's number) of the literal sets whose atoms ``form`` holds."""
-        atoms, masks = self._sets_of_atom, self._mask_of_atom
-        found = [masks[atom] for atom in _substrings(form, self._longest) if atom in atoms]
-        if EXACT + form in atoms:
-            found.append(masks[EXACT + form])
-        return functools.reduce(operator.or_, found, 0)
+        return self._of_form(form, self._mask_of_atom)
 
     def mask(self, stream: Stream) -> int:
         """The bits of the literal sets the sentence's forms meet (what vetoes are tested on)."""
