@@ -840,31 +840,6 @@ class RuleIndex:
         """The bits of the literal sets the sentence's forms meet (what vetoes are tested on)."""
         return functools.reduce(operator.or_, map(self._mask_of_form.__getitem__, stream.pieces), 0)
 
-    @functools.cached_property
-    def _by_key(self) -> dict[str, frozenset[int]]:
-        """Key -> the slots filed under it (those of each pattern's rarest literal set; see
-        prefilter): what ``_slots_of_form`` reads, for benchmarks.rules."""
-        by_key: dict[str, set[int]] = {}
-        slot = 0
-        for rule in self._own:
-            for keys in rule.prefilter:
-                for key in keys or ():
-                    by_key.setdefault(key, set()).add(slot)
-                slot += 1
-        return {key: frozenset(found) for key, found in by_key.items()}
-
-    @functools.cached_property
-    def _slots_of_form(self) -> _FormCache:
-        """form -> the slots filed under the keys it holds (benchmarks.rules counts them)."""
-
-        def filed(form: str) -> frozenset[int]:
-            by_key = self._by_key
-            longest = max(self._longest, *map(len, by_key)) if by_key else self._longest
-            found = [by_key[key] for key in _substrings(form, longest) if key in by_key]
-            return frozenset().union(*found, by_key.get(EXACT + form, ()))
-
-        return _FormCache(filed)
-
     def _passing(self, stream: Stream) -> list[tuple["RuleIndex", list[int]]]:
         """Per index of the chain with a pattern that may match the sentence, (index, the slots
         of those patterns, in rule order): those whose literal sets are all met (and their
@@ -888,16 +863,6 @@ class RuleIndex:
             tried = [slot for slot in tried if not (sets := in_text[slot]) or _all_in(sets, text)]
             if tried:
                 found.append((index, tried))
-        return found
-
-    def _tried(self, stream: Stream) -> list[tuple[Rule, re.Pattern, tuple[_Veto, ...], int]]:
-        """(rule, pattern, the rule's vetoes, the sentence's mask) for every pattern that may match."""
-        found = []
-        for index, tried in self._passing(stream):
-            mask = index.mask(stream)
-            for slot in tried:
-                rule, number, _, _, vetoes = index._slots[slot]
-                found.append((rule, rule._compiled[number], vetoes, mask))
         return found
 
     def candidates(self, stream: Stream) -> list[Rule]:
