@@ -134,22 +134,28 @@ def score(replies: list[Reply]) -> Score:
     return result
 
 
-def _pct(value: float | None) -> str:
+def percent(value: float | None) -> str:
     return "   -  " if value is None else f"{value * 100:5.1f}%"
+
+
+def acts_rows(counts: dict[str, Counts]) -> list[str]:
+    """A header, then one row per act kind: labelled, recall, detected, precision."""
+    rows = [f"  {'act kind':<18}{'labelled':>9}{'recall':>9}{'detected':>9}{'precision':>10}"]
+    for kind, c in counts.items():
+        rows.append(f"  {kind:<18}{c.labelled:>9}{percent(c.recall):>9}{c.detected:>9}{percent(c.precision):>10}")
+    return rows
 
 
 def table(name: str, replies: list[Reply], result: Score) -> str:
     lines = [f"{name}: {len(replies)} replies"]
     if any(r.acts is not None for r in replies):
-        lines.append(f"  {'act kind':<18}{'labelled':>9}{'recall':>9}{'detected':>9}{'precision':>10}")
-        for kind, c in result.acts.items():
-            lines.append(f"  {kind:<18}{c.labelled:>9}{_pct(c.recall):>9}{c.detected:>9}{_pct(c.precision):>10}")
+        lines += acts_rows(result.acts)
     lines.append(f"  {'criterion':<28}{'judged':>7}{'agreement':>11}")
     for criterion, (agreed, judged) in sorted(result.agree.items()):
-        lines.append(f"  {criterion:<28}{judged:>7}{_pct(agreed / judged):>11}")
+        lines.append(f"  {criterion:<28}{judged:>7}{percent(agreed / judged):>11}")
     agreed = sum(a for a, _ in result.agree.values())
     judged = sum(j for _, j in result.agree.values())
-    lines.append(f"  {'all criteria':<28}{judged:>7}{_pct(agreed / judged if judged else None):>11}")
+    lines.append(f"  {'all criteria':<28}{judged:>7}{percent(agreed / judged if judged else None):>11}")
     return "\n".join(lines)
 
 
@@ -175,10 +181,10 @@ def writers_table(replies: list[Reply]) -> str:
         cells = []
         for kind in kinds:
             c = result.acts[kind]
-            cells.append(f"{_pct(c.recall).strip()} / {_pct(c.precision).strip()}")
+            cells.append(f"{percent(c.recall).strip()} / {percent(c.precision).strip()}")
         agreed = sum(a for a, _ in result.agree.values())
         judged = sum(j for _, j in result.agree.values())
-        lines.append(f"  {writer:<8}{len(mine):>8}" + "".join(f"{cell:>16}" for cell in cells) + f"{_pct(agreed / judged):>10}")
+        lines.append(f"  {writer:<8}{len(mine):>8}" + "".join(f"{cell:>16}" for cell in cells) + f"{percent(agreed / judged):>10}")
     return "\n".join(lines)
 
 

@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from graders.checker.check import check
 
-from .accuracy import KIND_MAP, Counts, _pct
+from .accuracy import KIND_MAP, Counts, acts_rows, percent
 
 KINDS = tuple(k for k in KIND_MAP if k != "apology")
 
@@ -89,11 +89,8 @@ def score(lines: list[tuple[Line, frozenset[str]]]) -> LineScore:
 
 def table(name: str, result: LineScore) -> str:
     share = result.exact / result.lines if result.lines else None
-    out = [f"{name}: {result.lines} lines, {result.exact} judged exactly ({_pct(share).strip()})"]
-    out.append(f"  {'act kind':<18}{'labelled':>9}{'recall':>9}{'detected':>9}{'precision':>10}")
-    for kind, c in result.counts.items():
-        out.append(f"  {kind:<18}{c.labelled:>9}{_pct(c.recall):>9}{c.detected:>9}{_pct(c.precision):>10}")
-    return "\n".join(out)
+    head = f"{name}: {result.lines} lines, {result.exact} judged exactly ({percent(share).strip()})"
+    return "\n".join([head, *acts_rows(result.counts)])
 
 
 def misses(lines: list[tuple[Line, frozenset[str]]], kind: str) -> list[str]:
