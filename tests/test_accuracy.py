@@ -132,6 +132,10 @@ LATER_WRITERS = {
 # 85.2/87.5, 82.8/86.4, 96.1/96.1, 86.9/89.4, 73.5/83.1; w13 78.3/86.5, 82.6/87.0, 100/92.1,
 # 84.9/91.8, 61.3/87.0; w14 77.6/83.6, 60.8/81.6, 89.6/91.5, 79.5/84.7, 65.6/81.5 (explanation
 # floors, w13's alternative and w14's apology_before_explanation raised).
+# End of round ten and eleven (a pool of real lines, then catalogues of set phrases): w1-w3 the same;
+# w13 79.5/86.7, 82.6/87.0, 100/92.1, 84.9/91.8, 62.9/87.2; w14 77.6/83.6, 60.8/83.8, 89.6/91.5,
+# 79.5/85.9, 65.6/81.5, proposes_alternative 90.8% (w13's explanation and denial recall, w14's remedy
+# and alternative precision and proposes_alternative raised).
 # writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
 BLIND_WRITERS = {
     ("w1", "w2", "w3"): (
@@ -154,11 +158,11 @@ BLIND_WRITERS = {
     ("w13",): (
         {
             "apology": (0.98, 0.96),
-            "explanation": (0.76, 0.85),
+            "explanation": (0.77, 0.85),
             "remedy": (0.78, 0.86),
             "reason_question": (0.98, 0.90),
             "alternative": (0.82, 0.89),
-            "denial": (0.59, 0.86),
+            "denial": (0.60, 0.86),
         },
         {
             "apology_before_explanation": 0.88,
@@ -172,16 +176,16 @@ BLIND_WRITERS = {
         {
             "apology": (0.94, 0.98),
             "explanation": (0.75, 0.81),
-            "remedy": (0.58, 0.79),
+            "remedy": (0.58, 0.81),
             "reason_question": (0.87, 0.89),
-            "alternative": (0.77, 0.82),
+            "alternative": (0.77, 0.83),
             "denial": (0.63, 0.80),
         },
         {
             "apology_before_explanation": 0.93,
             "remedy_before_cause": 0.95,
             "asks_reason": 0.91,
-            "proposes_alternative": 0.88,
+            "proposes_alternative": 0.89,
             "no_denial": 0.89,
         },
     ),
