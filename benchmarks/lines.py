@@ -13,7 +13,8 @@ The labels (a comma list, empty for none) are the act kinds the line carries by
 tests/data/realistic/README.md: explanation, remedy, reason_question, alternative, denial.
 Each line is checked with the ``generic`` scenario and scored per line: a kind is *found*
 when the checker detects an act of a mapped kind (benchmarks.accuracy.KIND_MAP) anywhere in
-the line. Printed: recall and precision per kind, and the lines whose kinds all agree.
+the line. Printed: recall and precision per kind, and how many lines have all their kinds
+agreed ("judged exactly"); ``--misses KIND`` lists the lines where that kind disagrees.
 
 Keep a held-out part that no rule author reads (``--misses`` only on the other part): lines one
 has fitted rules to say little about text one has not seen.
@@ -44,8 +45,12 @@ class Line:
 
 def read_lines(path: Path) -> list[Line]:
     """The labelled lines of one file; a malformed line stops with where it is and what to fix."""
+    try:
+        content = path.read_text(encoding="utf-8-sig")  # -sig: a byte order mark some editors write is not text
+    except UnicodeDecodeError as error:
+        raise SystemExit(f"{path}: not UTF-8 (byte {error.start}); save the file as UTF-8 and run again") from None
     found = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, raw in enumerate(content.splitlines(), 1):
         if not raw.strip() or raw.startswith("#"):
             continue
         where = f"{path}:{number}"
@@ -82,6 +87,7 @@ def score(lines: list[tuple[Line, frozenset[str]]]) -> LineScore:
             c = counts[kind]
             c.labelled += kind in line.labels
             c.detected += kind in found
+            # Per line, a label found and a detection that is right are one and the same event.
             c.found += kind in line.labels and kind in found
             c.right += kind in line.labels and kind in found
     return LineScore(len(lines), sum(line.labels == found for line, found in lines), counts)
