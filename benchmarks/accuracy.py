@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from graders.checker.check import check
 
@@ -103,24 +105,58 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def score(replies: list[Reply]) -> Score:
+class Verdict(NamedTuple):
+    """What a judge (the checker, or a second person) says of one reply."""
+
+    criteria: dict[str, bool]  # criterion id -> passed
+    acts: dict[str, list[tuple[int, int]]]  # label kind -> the spans found of it
+
+
+def checker_verdict(reply: Reply) -> Verdict:
+    """The checker's verdict, its act kinds read as the labels' kinds (KIND_MAP)."""
+    report = check(reply.text, reply.scenario)
+    spans = {kind: [(a.start, a.end) for a in report.acts if a.kind in kinds] for kind, kinds in KIND_MAP.items()}
+    return Verdict({c.id: c.passed for c in report.criteria}, spans)
+
+
+def criteria_of(acts: list[tuple[str, int, int]]) -> dict[str, bool]:
+    """The five realistic criteria as README.md defines them from a reply's labelled acts
+    (every realistic reply's ``expect`` is exactly this of its ``acts``)."""
+    first: dict[str, int] = {}
+    for kind, start, _ in sorted(acts, key=lambda act: act[1]):
+        first.setdefault(kind, start)
+
+    def before(a: str, b: str) -> bool:
+        return a in first and b in first and first[a] < first[b]
+
+    return {
+        "apology_before_explanation": before("apology", "explanation"),
+        "remedy_before_cause": before("remedy", "explanation"),
+        "asks_reason": "reason_question" in first,
+        "proposes_alternative": "alternative" in first,
+        "no_denial": "denial" not in first,
+    }
+
+
+def score(replies: list[Reply], judge: Callable[[Reply], Verdict] = checker_verdict) -> Score:
+    """How far ``judge`` (the checker by default) agrees with the replies' labels."""
     result = Score()
     for reply in replies:
-        report = check(reply.text, reply.scenario)
-        for c in report.criteria:
-            if c.id in reply.expect:
-                tally = result.agree.setdefault(c.id, [0, 0])
+        verdict = judge(reply)
+        for criterion, passed in verdict.criteria.items():
+            if criterion in reply.expect:
+                tally = result.agree.setdefault(criterion, [0, 0])
                 tally[1] += 1
-                if c.passed == reply.expect[c.id]:
+                if passed == reply.expect[criterion]:
                     tally[0] += 1
                 else:
-                    result.misses.append(f"{reply.id} {c.id}: expected {reply.expect[c.id]}")
+                    result.misses.append(f"{reply.id} {criterion}: expected {reply.expect[criterion]}")
         if reply.acts is None:
             continue
-        for kind, checker_kinds in KIND_MAP.items():
+        for kind in KIND_MAP:
             counts = result.acts[kind]
             labelled = [(s, e) for k, s, e in reply.acts if k == kind]
-            detected = [(a.start, a.end) for a in report.acts if a.kind in checker_kinds]
+            detected = verdict.acts.get(kind, [])
             counts.labelled += len(labelled)
             counts.detected += len(detected)
             counts.found += sum(any(_overlaps(l, d) for d in detected) for l in labelled)
