@@ -5,6 +5,8 @@
 Every labelled set in the repository, each reported apart:
 
 - tests/data/labelled/<scenario>.toml: criteria only (agreement per criterion);
+- tests/data/learner/dev/*.toml and tests/data/learner/blind/*.toml: learners' rewrites of the
+  course's scenarios, each graded with its own scenario: criteria only, and one line per scenario;
 - tests/data/realistic/dev/*.toml and tests/data/realistic/blind/*.toml (format in
   tests/data/realistic/README.md), checked with the ``generic`` scenario: precision and
   recall per act kind, and agreement per criterion. The blind split is the blind test:
@@ -74,6 +76,28 @@ def load_labelled(folder: Path) -> list[Reply]:
     return replies
 
 
+def load_learner(folder: Path) -> list[Reply]:
+    """Learners' rewrites of the course's scenarios (tests/data/learner/README.md): each reply
+    names its scenario and labels that scenario's criteria."""
+    replies = []
+    for path in sorted(folder.glob("*.toml")):
+        for r in tomllib.loads(path.read_text(encoding="utf-8")).get("reply", []):
+            replies.append(Reply(r["id"], r["scenario"], r["text"], dict(r["expect"])))
+    return replies
+
+
+def scenarios_table(replies: list[Reply]) -> str:
+    """One line per scenario: how many replies, and each of its criteria's agreement."""
+    lines = []
+    for scenario in sorted({r.scenario for r in replies}):
+        mine = [r for r in replies if r.scenario == scenario]
+        result = score(mine)
+        cells = ", ".join(f"{c} {percent(result.agreement(c)).strip()}" for c in result.agree)
+        whole = percent(result.whole[0] / result.whole[1]).strip()
+        lines.append(f"  {scenario:<24}{len(mine):>4}  every one right {whole:>6}: {cells}")
+    return "\n".join(lines)
+
+
 @dataclass
 class Counts:
     labelled: int = 0  # labelled acts
@@ -95,6 +119,7 @@ class Score:
     acts: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in KIND_MAP})
     agree: dict[str, list[int]] = field(default_factory=dict)  # criterion -> [agreed, judged]
     misses: list[str] = field(default_factory=list)  # one line per disagreement (reply id, what)
+    whole: list[int] = field(default_factory=lambda: [0, 0])  # [replies with every criterion agreed, replies]
 
     def agreement(self, criterion: str) -> float:
         agreed, judged = self.agree[criterion]
@@ -143,6 +168,7 @@ def score(replies: list[Reply], judge: Callable[[Reply], Verdict] = checker_verd
     result = Score()
     for reply in replies:
         verdict = judge(reply)
+        all_agreed = True
         for criterion, passed in verdict.criteria.items():
             if criterion in reply.expect:
                 tally = result.agree.setdefault(criterion, [0, 0])
@@ -150,7 +176,10 @@ def score(replies: list[Reply], judge: Callable[[Reply], Verdict] = checker_verd
                 if passed == reply.expect[criterion]:
                     tally[0] += 1
                 else:
+                    all_agreed = False
                     result.misses.append(f"{reply.id} {criterion}: expected {reply.expect[criterion]}")
+        result.whole[0] += all_agreed
+        result.whole[1] += 1
         if reply.acts is None:
             continue
         for kind in KIND_MAP:
@@ -192,6 +221,8 @@ def table(name: str, replies: list[Reply], result: Score) -> str:
     agreed = sum(a for a, _ in result.agree.values())
     judged = sum(j for _, j in result.agree.values())
     lines.append(f"  {'all criteria':<28}{judged:>7}{percent(agreed / judged if judged else None):>11}")
+    right, replies_judged = result.whole
+    lines.append(f"  {'every criterion right':<28}{replies_judged:>7}{percent(right / replies_judged if replies_judged else None):>11}")
     return "\n".join(lines)
 
 
@@ -229,14 +260,16 @@ def sets(root: Path, dev_only: bool) -> list[tuple[str, list[Reply]]]:
     data = root / "tests" / "data"
     found = [("labelled (tests/data/labelled)", load_labelled(data / "labelled"))]
     found.append(("realistic dev (tests/data/realistic/dev)", load_realistic(data / "realistic" / "dev")))
+    found.append(("learner rewrites dev (tests/data/learner/dev)", load_learner(data / "learner" / "dev")))
     if not dev_only:
         found.append(("realistic BLIND (tests/data/realistic/blind)", load_realistic(data / "realistic" / "blind")))
+        found.append(("learner rewrites BLIND (tests/data/learner/blind)", load_learner(data / "learner" / "blind")))
     return [(name, replies) for name, replies in found if replies]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dev-only", action="store_true", help="leave out the blind split (while writing rules)")
+    parser.add_argument("--dev-only", action="store_true", help="leave out the blind splits (while writing rules)")
     parser.add_argument("--misses", action="store_true", help="list every disagreement (never on the blind split)")
     parser.add_argument("--by-writer", action="store_true", help="also one line per writer of each realistic split")
     parser.add_argument("--root", type=Path, default=ROOT, help="the repository whose labelled sets to read")
@@ -246,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         print(table(name, replies, result))
         if args.by_writer and replies[0].acts is not None:
             print(writers_table(replies))
+        if "learner" in name:
+            print(scenarios_table(replies))
         if args.misses and "BLIND" not in name:
             print("\n".join(f"    {m}" for m in result.misses))
         print()
