@@ -246,8 +246,8 @@ def test_labelled_agreement_floor():
 
 LEARNER = DATA / "learner"
 # Split -> (all criteria's agreement, share of replies with every criterion right). Measured when
-# the set was written (issue 8, before any rule saw it): dev 93.5% / 76.8%, blind 92.7% / 76.8%.
-LEARNER_FLOORS = {"dev": (0.92, 0.75), "blind": (0.91, 0.75)}
+# the set was written (issue 8, before any rule saw it): dev 93.2% / 77.1%, blind 93.1% / 78.0%.
+LEARNER_FLOORS = {"dev": (0.92, 0.75), "blind": (0.92, 0.76)}
 
 
 def _learner_files():
