@@ -149,7 +149,7 @@ def test_no_second_labels_says_where_to_put_them(tmp_path, capsys):
     (tmp_path / "tests" / "data" / "realistic" / "dev").mkdir(parents=True)
     with pytest.raises(SystemExit):
         agreement.main(["--split", "dev", "--root", str(tmp_path)])
-    assert "no second labels in" in capsys.readouterr().err
+    assert "no second labels for the dev split" in capsys.readouterr().err
 
 
 def test_the_committed_second_labels_cover_the_blind_split_and_agree_with_the_first():
@@ -165,3 +165,62 @@ def test_the_committed_second_labels_cover_the_blind_split_and_agree_with_the_fi
     assert agreed / judged >= 0.98
     for kind in ("explanation", "remedy", "alternative", "denial"):
         assert result.acts[kind].recall >= 0.9, kind
+
+
+LEARNER_FIRST = '''
+[[reply]]
+id = "w90-001"
+scenario = "same-day-shipping"
+text = """
+申し訳ございませんが、本日の出荷はいたしかねます。お急ぎの理由を伺ってもよろしいでしょうか。池袋店でしたら本日お持ち帰りいただけます。
+"""
+note = "good"
+expect = { asks_reason = true, proposes_alternative = true, within_rules = true }
+
+[[reply]]
+id = "w90-002"
+scenario = "same-day-shipping"
+text = """
+無理です。明日の出荷になります。
+"""
+note = "a flat no"
+expect = { asks_reason = false, proposes_alternative = false, within_rules = true }
+'''
+
+
+@pytest.fixture
+def learner_root(tmp_path):
+    learner = tmp_path / "tests" / "data" / "learner"
+    (learner / "dev").mkdir(parents=True)
+    (learner / "second" / "dev").mkdir(parents=True)
+    (learner / "dev" / "w90.toml").write_text(LEARNER_FIRST, encoding="utf-8")
+    # The second grader differs on reply 2's within_rules only (on purpose).
+    (learner / "second" / "dev" / "w90.toml").write_text(
+        '[[reply]]\nid = "w90-001"\nexpect = { asks_reason = true, proposes_alternative = true, within_rules = true }\n'
+        '[[reply]]\nid = "w90-002"\nexpect = { asks_reason = false, proposes_alternative = false, within_rules = false }\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def test_a_second_grading_of_learners_rewrites_counts_criteria_and_whole_replies(learner_root):
+    learner = learner_root / "tests" / "data" / "learner"
+    first = accuracy.load_learner(learner / "dev")
+    second = agreement.load_second(learner / "second" / "dev", first)
+    assert second["w90-002"].acts is None
+    person = accuracy.score(first, agreement.person_judge(second))
+    assert person.agree["within_rules"] == [1, 2]
+    assert person.agree["asks_reason"] == [2, 2]
+    assert person.whole == [1, 2]
+    checker = {r.id: accuracy.checker_verdict(r) for r in first}
+    both = agreement.consensus(first, second, checker)
+    assert both.agree["within_rules"][1] == 1  # judged alike on reply 1 only
+    assert both.whole[1] == 1
+
+
+def test_a_second_grading_must_label_the_scenarios_criteria(learner_root, capsys):
+    path = learner_root / "tests" / "data" / "learner" / "second" / "dev" / "w90.toml"
+    path.write_text('[[reply]]\nid = "w90-001"\nexpect = { asks_reason = true }\n', encoding="utf-8")
+    with pytest.raises(SystemExit):
+        agreement.main(["--split", "dev", "--root", str(learner_root)])
+    assert "expect must label exactly ['asks_reason', 'proposes_alternative', 'within_rules']" in capsys.readouterr().err
