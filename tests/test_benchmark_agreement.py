@@ -224,3 +224,13 @@ def test_a_second_grading_must_label_the_scenarios_criteria(learner_root, capsys
     with pytest.raises(SystemExit):
         agreement.main(["--split", "dev", "--root", str(learner_root)])
     assert "expect must label exactly ['asks_reason', 'proposes_alternative', 'within_rules']" in capsys.readouterr().err
+
+
+def test_the_committed_second_grading_covers_the_learner_blind_split():
+    learner = ROOT / "tests" / "data" / "learner"
+    first = accuracy.load_learner(learner / "blind")
+    second = agreement.load_second(learner / "second" / "blind", first)
+    assert set(second) == {r.id for r in first}
+    result = accuracy.score(first, agreement.person_judge(second))
+    right, replies = result.whole
+    assert right / replies >= 0.97  # measured 99.4% when the second grading was made
