@@ -108,6 +108,27 @@ LATER_WRITERS = {
             "no_denial": 0.97,
         },
     ),
+    # w27-w28 (round twelve), measured when they joined: w27 explanation 76.6/79.7, remedy
+    # 65.2/88.6, reason_question 84.6/88.0, alternative 94.9/95.0, denial 54.8/92.5; w28 82.1/71.3,
+    # 74.0/80.4, 88.5/95.8, 66.1/84.1, 52.5/96.9. After the round: w27 78.1/80.0, 76.1/92.3, 88.5/88.5,
+    # 94.9/100, 79.8/94.6; w28 86.6/75.6, 80.0/87.0, 96.2/96.2, 89.3/92.6, 81.4/98.0.
+    ("w27", "w28"): (
+        {
+            "apology": (0.95, 0.95),
+            "explanation": (0.80, 0.75),
+            "remedy": (0.76, 0.87),
+            "reason_question": (0.90, 0.90),
+            "alternative": (0.90, 0.94),
+            "denial": (0.78, 0.94),
+        },
+        {
+            "apology_before_explanation": 0.90,
+            "remedy_before_cause": 0.90,
+            "asks_reason": 0.95,
+            "proposes_alternative": 0.90,
+            "no_denial": 0.90,
+        },
+    ),
 }
 
 # Blind split, measured by the coordinator (never by a rule author), one group of writers at a
@@ -136,6 +157,10 @@ LATER_WRITERS = {
 # w13 79.5/86.7, 82.6/87.0, 100/92.1, 84.9/91.8, 62.9/87.2; w14 77.6/83.6, 60.8/83.8, 89.6/91.5,
 # 79.5/85.9, 65.6/81.5, proposes_alternative 90.8% (w13's explanation and denial recall, w14's remedy
 # and alternative precision and proposes_alternative raised).
+# End of round twelve (learners' rewrites of the course scenarios; new dev writers w27-w28): w1-w3
+# 85.2/87.9, 82.8/87.4, 97.4/96.1, 88.1/89.7, 75.0/84.6; w13 79.5/87.8, 82.6/87.0, 100/92.1,
+# 84.9/91.8, 64.5/89.4; w14 77.6/84.4, 60.8/83.8, 89.6/91.5, 82.1/86.3, 65.6/81.5 (denial floors,
+# w1-w3's alternative and w14's alternative recall raised).
 # writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
 BLIND_WRITERS = {
     ("w1", "w2", "w3"): (
@@ -144,8 +169,8 @@ BLIND_WRITERS = {
             "explanation": (0.83, 0.85),
             "remedy": (0.80, 0.85),
             "reason_question": (0.94, 0.94),
-            "alternative": (0.84, 0.88),
-            "denial": (0.71, 0.80),
+            "alternative": (0.86, 0.88),
+            "denial": (0.73, 0.82),
         },
         {
             "apology_before_explanation": 0.90,
@@ -162,7 +187,7 @@ BLIND_WRITERS = {
             "remedy": (0.78, 0.86),
             "reason_question": (0.98, 0.90),
             "alternative": (0.82, 0.89),
-            "denial": (0.60, 0.86),
+            "denial": (0.62, 0.87),
         },
         {
             "apology_before_explanation": 0.88,
@@ -178,7 +203,7 @@ BLIND_WRITERS = {
             "explanation": (0.75, 0.81),
             "remedy": (0.58, 0.81),
             "reason_question": (0.87, 0.89),
-            "alternative": (0.77, 0.83),
+            "alternative": (0.80, 0.84),
             "denial": (0.63, 0.80),
         },
         {
@@ -247,7 +272,8 @@ def test_labelled_agreement_floor():
 LEARNER = DATA / "learner"
 # Split -> (all criteria's agreement, share of replies with every criterion right). Measured when
 # the set was written (issue 8, before any rule saw it): dev 93.2% / 77.1%, blind 93.1% / 78.0%.
-LEARNER_FLOORS = {"dev": (0.92, 0.75), "blind": (0.92, 0.76)}
+# After round twelve (rules fitted on dev only): dev 98.5% / 94.6%, blind 95.2% / 83.9%.
+LEARNER_FLOORS = {"dev": (0.97, 0.92), "blind": (0.94, 0.82)}
 
 
 def _learner_files():
