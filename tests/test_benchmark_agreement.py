@@ -62,14 +62,19 @@ acts = [
 '''
 
 
+def _repository(root: Path, folder: str, name: str, first: str, second: str) -> Path:
+    """A repository root whose dev split of ``folder`` holds ``first`` and the second labels ``second``."""
+    data = root / "tests" / "data" / folder
+    (data / "dev").mkdir(parents=True)
+    (data / "second" / "dev").mkdir()
+    (data / "dev" / name).write_text(first, encoding="utf-8")
+    (data / "second" / "dev" / name).write_text(second, encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def root(tmp_path):
-    realistic = tmp_path / "tests" / "data" / "realistic"
-    (realistic / "dev").mkdir(parents=True)
-    (realistic / "second" / "dev").mkdir(parents=True)
-    (realistic / "dev" / "t1.toml").write_text(FIRST, encoding="utf-8")
-    (realistic / "second" / "dev" / "t1.toml").write_text(SECOND, encoding="utf-8")
-    return tmp_path
+    return _repository(tmp_path, "realistic", "t1.toml", FIRST, SECOND)
 
 
 def test_criteria_follow_from_the_acts():
@@ -151,22 +156,6 @@ def test_no_second_labels_says_where_to_put_them(tmp_path, capsys):
         agreement.main(["--split", "dev", "--root", str(tmp_path)])
     assert "no second labels for the dev split" in capsys.readouterr().err
 
-
-def test_the_committed_second_labels_cover_the_blind_split_and_agree_with_the_first():
-    realistic = ROOT / "tests" / "data" / "realistic"
-    first = accuracy.load_realistic(realistic / "blind")
-    second = agreement.load_second(realistic / "second" / "blind", first)
-    assert set(second) == {r.id for r in first}
-    result = accuracy.score(first, agreement.person_judge(second))
-    agreed = sum(a for a, _ in result.agree.values())
-    judged = sum(j for _, j in result.agree.values())
-    # Measured 99.5% when the second labels were made: the blind labels are what two careful
-    # people read alike, so the targets are not above what a person reaches.
-    assert agreed / judged >= 0.98
-    for kind in ("explanation", "remedy", "alternative", "denial"):
-        assert result.acts[kind].recall >= 0.9, kind
-
-
 LEARNER_FIRST = '''
 [[reply]]
 id = "w90-001"
@@ -190,17 +179,12 @@ expect = { asks_reason = false, proposes_alternative = false, within_rules = tru
 
 @pytest.fixture
 def learner_root(tmp_path):
-    learner = tmp_path / "tests" / "data" / "learner"
-    (learner / "dev").mkdir(parents=True)
-    (learner / "second" / "dev").mkdir(parents=True)
-    (learner / "dev" / "w90.toml").write_text(LEARNER_FIRST, encoding="utf-8")
     # The second grader differs on reply 2's within_rules only (on purpose).
-    (learner / "second" / "dev" / "w90.toml").write_text(
+    second = (
         '[[reply]]\nid = "w90-001"\nexpect = { asks_reason = true, proposes_alternative = true, within_rules = true }\n'
-        '[[reply]]\nid = "w90-002"\nexpect = { asks_reason = false, proposes_alternative = false, within_rules = false }\n',
-        encoding="utf-8",
+        '[[reply]]\nid = "w90-002"\nexpect = { asks_reason = false, proposes_alternative = false, within_rules = false }\n'
     )
-    return tmp_path
+    return _repository(tmp_path, "learner", "w90.toml", LEARNER_FIRST, second)
 
 
 def test_a_second_grading_of_learners_rewrites_counts_criteria_and_whole_replies(learner_root):
@@ -226,11 +210,21 @@ def test_a_second_grading_must_label_the_scenarios_criteria(learner_root, capsys
     assert "expect must label exactly ['asks_reason', 'proposes_alternative', 'within_rules']" in capsys.readouterr().err
 
 
-def test_the_committed_second_grading_covers_the_learner_blind_split():
-    learner = ROOT / "tests" / "data" / "learner"
-    first = accuracy.load_learner(learner / "blind")
-    second = agreement.load_second(learner / "second" / "blind", first)
+# The committed second labels: the set, its loader, and (measured when they were made) how far
+# the two people agreed: realistic blind 99.5% of criteria, 97.3% of replies with every criterion
+# alike; learners' blind 99.8% and 99.4%. The blind labels are what two careful people read alike.
+@pytest.mark.parametrize(("folder", "load"), [("realistic", accuracy.load_realistic), ("learner", accuracy.load_learner)])
+def test_the_committed_second_labels_cover_the_blind_split_and_agree_with_the_first(folder, load):
+    data = ROOT / "tests" / "data" / folder
+    first = load(data / "blind")
+    second = agreement.load_second(data / "second" / "blind", first)
     assert set(second) == {r.id for r in first}
     result = accuracy.score(first, agreement.person_judge(second))
+    agreed = sum(a for a, _ in result.agree.values())
+    judged = sum(j for _, j in result.agree.values())
+    assert agreed / judged >= 0.98
     right, replies = result.whole
-    assert right / replies >= 0.97  # measured 99.4% when the second grading was made
+    assert right / replies >= 0.95
+    if folder == "realistic":
+        for kind in ("explanation", "remedy", "alternative", "denial"):
+            assert result.acts[kind].recall >= 0.9, kind
