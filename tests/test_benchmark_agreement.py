@@ -66,7 +66,7 @@ def _repository(root: Path, folder: str, name: str, first: str, second: str) -> 
     """A repository root whose dev split of ``folder`` holds ``first`` and the second labels ``second``."""
     data = root / "tests" / "data" / folder
     (data / "dev").mkdir(parents=True)
-    (data / "second" / "dev").mkdir()
+    (data / "second" / "dev").mkdir(parents=True)
     (data / "dev" / name).write_text(first, encoding="utf-8")
     (data / "second" / "dev" / name).write_text(second, encoding="utf-8")
     return root
