@@ -86,12 +86,12 @@ def load_learner(folder: Path) -> list[Reply]:
     return replies
 
 
-def scenarios_table(replies: list[Reply]) -> str:
+def scenarios_table(replies: list[Reply], judge: Callable[[Reply], Verdict]) -> str:
     """One line per scenario: how many replies, and each of its criteria's agreement."""
     lines = []
     for scenario in sorted({r.scenario for r in replies}):
         mine = [r for r in replies if r.scenario == scenario]
-        result = score(mine)
+        result = score(mine, judge)
         cells = ", ".join(f"{c} {percent(result.agreement(c)).strip()}" for c in result.agree)
         whole = percent(result.whole[0] / result.whole[1]).strip()
         lines.append(f"  {scenario:<24}{len(mine):>4}  every one right {whole:>6}: {cells}")
@@ -124,6 +124,11 @@ class Score:
     def agreement(self, criterion: str) -> float:
         agreed, judged = self.agree[criterion]
         return agreed / judged
+
+    @property
+    def all_criteria(self) -> tuple[int, int]:
+        """(agreed, judged) over every criterion together."""
+        return sum(a for a, _ in self.agree.values()), sum(j for _, j in self.agree.values())
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -218,8 +223,7 @@ def table(name: str, replies: list[Reply], result: Score) -> str:
     lines.append(f"  {'criterion':<28}{'judged':>7}{'agreement':>11}")
     for criterion, (agreed, judged) in sorted(result.agree.items()):
         lines.append(f"  {criterion:<28}{judged:>7}{percent(agreed / judged):>11}")
-    agreed = sum(a for a, _ in result.agree.values())
-    judged = sum(j for _, j in result.agree.values())
+    agreed, judged = result.all_criteria
     lines.append(f"  {'all criteria':<28}{judged:>7}{percent(agreed / judged if judged else None):>11}")
     right, replies_judged = result.whole
     lines.append(f"  {'every criterion right':<28}{replies_judged:>7}{percent(right / replies_judged if replies_judged else None):>11}")
@@ -235,7 +239,7 @@ def of_writers(replies: list[Reply], writers: tuple[str, ...]) -> list[Reply]:
     return [r for r in replies if writer_of(r) in writers]
 
 
-def writers_table(replies: list[Reply]) -> str:
+def writers_table(replies: list[Reply], judge: Callable[[Reply], Verdict]) -> str:
     """One line per writer: recall/precision per act kind and all criteria's agreement, to see
     at a glance how the rules carry over from the writers they were tuned on to the others."""
     kinds = [k for k in KIND_MAP if k != "apology"]
@@ -244,13 +248,12 @@ def writers_table(replies: list[Reply]) -> str:
     names = sorted({writer_of(r) for r in replies}, key=lambda w: (len(w), w))
     for writer in names:
         mine = of_writers(replies, (writer,))
-        result = score(mine)
+        result = score(mine, judge)
         cells = []
         for kind in kinds:
             c = result.acts[kind]
             cells.append(f"{percent(c.recall).strip()} / {percent(c.precision).strip()}")
-        agreed = sum(a for a, _ in result.agree.values())
-        judged = sum(j for _, j in result.agree.values())
+        agreed, judged = result.all_criteria
         lines.append(f"  {writer:<8}{len(mine):>8}" + "".join(f"{cell:>16}" for cell in cells) + f"{percent(agreed / judged):>10}")
     return "\n".join(lines)
 
@@ -275,12 +278,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="the repository whose labelled sets to read")
     args = parser.parse_args(argv)
     for name, replies in sets(args.root, args.dev_only):
-        result = score(replies)
+        verdicts = {r.id: checker_verdict(r) for r in replies}  # each reply checked once, for every table
+
+        def judge(reply: Reply) -> Verdict:
+            return verdicts[reply.id]
+
+        result = score(replies, judge)
         print(table(name, replies, result))
         if args.by_writer and replies[0].acts is not None:
-            print(writers_table(replies))
+            print(writers_table(replies, judge))
         if "learner" in name:
-            print(scenarios_table(replies))
+            print(scenarios_table(replies, judge))
         if args.misses and "BLIND" not in name:
             print("\n".join(f"    {m}" for m in result.misses))
         print()

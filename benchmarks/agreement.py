@@ -137,7 +137,7 @@ def _cell(c: Counts) -> str:
 
 def _agreement(result: Score, criterion: str) -> str:
     agreed, judged = result.agree.get(criterion, (0, 0))
-    return percent(agreed / judged if judged else None).strip() + ("" if criterion == "all" else f" ({judged})")
+    return percent(agreed / judged if judged else None).strip() + f" ({judged})"
 
 
 def table(name: str, replies: list[Reply], second: dict[str, Second], checker: dict[str, Verdict]) -> str:
@@ -152,9 +152,8 @@ def table(name: str, replies: list[Reply], second: dict[str, Second], checker: d
     criteria = [c for c in REALISTIC_CRITERIA if c in columns[0].agree] + sorted(set(columns[0].agree) - set(REALISTIC_CRITERIA))
     for criterion in criteria:
         lines.append(f"  {criterion:<28}" + "".join(f"{_agreement(r, criterion):>28}" for r in columns))
-    for r in columns:  # all criteria together
-        r.agree["all"] = [sum(a for a, _ in r.agree.values()), sum(j for _, j in r.agree.values())]
-    lines.append(f"  {'all criteria':<28}" + "".join(f"{_agreement(r, 'all'):>28}" for r in columns))
+    overall = (percent(agreed / judged if judged else None).strip() for agreed, judged in (r.all_criteria for r in columns))
+    lines.append(f"  {'all criteria':<28}" + "".join(f"{cell:>28}" for cell in overall))
     whole = (percent(r.whole[0] / r.whole[1] if r.whole[1] else None).strip() + f" ({r.whole[1]})" for r in columns)
     lines.append(f"  {'every criterion right':<28}" + "".join(f"{cell:>28}" for cell in whole))
     return "\n".join(lines)

@@ -262,8 +262,7 @@ def test_blind_accuracy_floors(writers):
 
 def test_labelled_agreement_floor():
     result = score(load_labelled(DATA / "labelled"))
-    agreed = sum(a for a, _ in result.agree.values())
-    judged = sum(j for _, j in result.agree.values())
+    agreed, judged = result.all_criteria
     assert agreed / judged >= LABELLED_AGREEMENT
 
 
@@ -308,8 +307,7 @@ def test_learner_ids_are_unique_and_every_scenario_is_rewritten():
 @pytest.mark.parametrize("split", LEARNER_FLOORS)
 def test_learner_accuracy_floors(split):
     result = score(load_learner(LEARNER / split))
-    agreed = sum(a for a, _ in result.agree.values())
-    judged = sum(j for _, j in result.agree.values())
+    agreed, judged = result.all_criteria
     criteria_floor, whole_floor = LEARNER_FLOORS[split]
     assert agreed / judged >= criteria_floor, f"{split}: all criteria {agreed / judged:.3f} < {criteria_floor}"
     right, replies = result.whole

@@ -220,8 +220,7 @@ def test_the_committed_second_labels_cover_the_blind_split_and_agree_with_the_fi
     second = agreement.load_second(data / "second" / "blind", first)
     assert set(second) == {r.id for r in first}
     result = accuracy.score(first, agreement.person_judge(second))
-    agreed = sum(a for a, _ in result.agree.values())
-    judged = sum(j for _, j in result.agree.values())
+    agreed, judged = result.all_criteria
     assert agreed / judged >= 0.98
     right, replies = result.whole
     assert right / replies >= 0.95
