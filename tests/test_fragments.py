@@ -37,6 +37,12 @@ def test_unknown_fragment_names_the_rule():
         _rule("{no_such} ます")
 
 
+def test_a_name_with_digits_is_a_fragment_too():
+    # A round-numbered name ({r14_x}) was once read as literal text, so a typo did nothing.
+    with pytest.raises(ValueError, match=r"test.rule.*\{r14_no_such\}"):
+        _rule("{r14_no_such} ます")
+
+
 def test_unknown_part_of_speech_names_the_rule():
     with pytest.raises(ValueError, match=r"test.rule.*<nounish>"):
         _rule("<nounish> が")

@@ -66,7 +66,7 @@ POS_CLASSES: dict[str, frozenset[str]] = {name: frozenset(tags) for name, tags i
     "other": frozenset([OTHER_TAG]),
 }
 
-_REFERENCE = re.compile(r"\{([a-z_]+)\}")
+_REFERENCE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # a name may hold digits after its first letter (r14_x)
 _CLASS_NAME = re.compile(r"<([a-z_|]+)>")  # <noun>, or several in one token test: <noun|verb>
 
 
