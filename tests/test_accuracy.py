@@ -129,6 +129,71 @@ LATER_WRITERS = {
             "no_denial": 0.90,
         },
     ),
+    # w29-w34 (round thirteen), measured when they joined: w29 explanation 78.5/74.1, remedy
+    # 74.0/80.9, reason_question 95.0/95.0, alternative 100/91.3, denial 58.3/84.6; w30 76.1/73.2,
+    # 78.8/86.5, 87.0/95.2, 83.9/83.9, 69.8/85.4; w31 62.5/64.6, 85.0/65.4, 92.0/95.8, 72.9/82.9,
+    # 64.4/93.8; w32 83.1/74.7, 86.2/78.8, 94.7/100, 89.7/84.4, 67.7/85.7; w33 66.0/67.2, 73.5/75.8,
+    # 92.0/82.1, 83.3/75.0, 42.9/84.8; w34 74.6/71.3, 86.4/76.0, 93.8/78.9, 60.0/75.0, 54.3/86.7.
+    # After the round, the six together: 87.6/86.0, 95.6/91.5, 98.4/98.4, 94.7/90.5, 93.6/94.6.
+    ("w29", "w30", "w31", "w32", "w33", "w34"): (
+        {
+            "apology": (0.96, 0.96),
+            "explanation": (0.85, 0.84),
+            "remedy": (0.93, 0.89),
+            "reason_question": (0.96, 0.96),
+            "alternative": (0.92, 0.88),
+            "denial": (0.91, 0.92),
+        },
+        {
+            "apology_before_explanation": 0.94,
+            "remedy_before_cause": 0.95,
+            "asks_reason": 0.97,
+            "proposes_alternative": 0.94,
+            "no_denial": 0.97,
+        },
+    ),
+    # w35-w36 (round fourteen), measured after round thirteen, before any rule was tuned on them:
+    # w35 explanation 76.9/66.7, remedy 70.7/82.5, reason_question 92.0/85.2, alternative
+    # 75.0/78.6, denial 53.5/82.8; w36 67.2/66.7, 62.2/81.1, 82.1/76.7, 85.7/92.1, 35.9/87.5.
+    # After round fourteen, the two together: 79.0/74.0, 88.4/100, 98.1/94.5, 97.5/95.3, 86.6/91.1.
+    ("w35", "w36"): (
+        {
+            "apology": (0.98, 0.98),
+            "explanation": (0.77, 0.72),
+            "remedy": (0.86, 0.97),
+            "reason_question": (0.96, 0.92),
+            "alternative": (0.95, 0.93),
+            "denial": (0.84, 0.89),
+        },
+        {
+            "apology_before_explanation": 0.97,
+            "remedy_before_cause": 0.97,
+            "asks_reason": 0.96,
+            "proposes_alternative": 0.96,
+            "no_denial": 0.97,
+        },
+    ),
+    # w37-w38 (written in round fourteen, no rule tuned on them yet), measured after it: w37
+    # explanation 65.1/65.2, remedy 70.5/87.5, reason_question 96.2/96.2, alternative 81.0/89.7,
+    # denial 65.7/84.4; w38 93.8/79.7, 79.2/84.3, 86.4/76.0, 88.9/91.4, 57.6/90.9. Round fourteen's
+    # rules, tuned on w35-w36, moved them by one remedy and one alternative.
+    ("w37", "w38"): (
+        {
+            "apology": (0.98, 0.97),
+            "explanation": (0.75, 0.70),
+            "remedy": (0.73, 0.83),
+            "reason_question": (0.89, 0.84),
+            "alternative": (0.82, 0.88),
+            "denial": (0.59, 0.85),
+        },
+        {
+            "apology_before_explanation": 0.87,
+            "remedy_before_cause": 0.96,
+            "asks_reason": 0.88,
+            "proposes_alternative": 0.89,
+            "no_denial": 0.91,
+        },
+    ),
 }
 
 # Blind split, measured by the coordinator (never by a rule author), one group of writers at a
@@ -161,16 +226,21 @@ LATER_WRITERS = {
 # 85.2/87.9, 82.8/87.4, 97.4/96.1, 88.1/89.7, 75.0/84.6; w13 79.5/87.8, 82.6/87.0, 100/92.1,
 # 84.9/91.8, 64.5/89.4; w14 77.6/84.4, 60.8/83.8, 89.6/91.5, 82.1/86.3, 65.6/81.5 (denial floors,
 # w1-w3's alternative and w14's alternative recall raised).
+# End of rounds thirteen and fourteen (new dev writers w29-w36, one fitter per kind): w1-w3
+# 86.1/87.6, 85.1/87.6, 97.4/96.1, 88.1/89.7, 75.0/85.9; w13 80.7/89.8, 82.6/87.0, 100/94.6,
+# 84.9/91.8, 66.1/89.6; w14 77.6/85.1, 64.7/82.5, 91.7/97.8, 80.8/87.3, 67.2/80.4 (w1-w3's
+# explanation and remedy recall and denial precision, w13's explanation and question precision,
+# w14's explanation precision, remedy recall, question floors and asks_reason raised).
 # writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
 BLIND_WRITERS = {
     ("w1", "w2", "w3"): (
         {
             "apology": (0.98, 0.94),
-            "explanation": (0.83, 0.85),
-            "remedy": (0.80, 0.85),
+            "explanation": (0.84, 0.85),
+            "remedy": (0.83, 0.85),
             "reason_question": (0.94, 0.94),
             "alternative": (0.86, 0.88),
-            "denial": (0.73, 0.82),
+            "denial": (0.73, 0.84),
         },
         {
             "apology_before_explanation": 0.90,
@@ -183,9 +253,9 @@ BLIND_WRITERS = {
     ("w13",): (
         {
             "apology": (0.98, 0.96),
-            "explanation": (0.77, 0.85),
+            "explanation": (0.77, 0.87),
             "remedy": (0.78, 0.86),
-            "reason_question": (0.98, 0.90),
+            "reason_question": (0.98, 0.92),
             "alternative": (0.82, 0.89),
             "denial": (0.62, 0.87),
         },
@@ -200,16 +270,16 @@ BLIND_WRITERS = {
     ("w14",): (
         {
             "apology": (0.94, 0.98),
-            "explanation": (0.75, 0.81),
-            "remedy": (0.58, 0.81),
-            "reason_question": (0.87, 0.89),
+            "explanation": (0.75, 0.83),
+            "remedy": (0.62, 0.81),
+            "reason_question": (0.89, 0.95),
             "alternative": (0.80, 0.84),
             "denial": (0.63, 0.80),
         },
         {
             "apology_before_explanation": 0.93,
             "remedy_before_cause": 0.95,
-            "asks_reason": 0.91,
+            "asks_reason": 0.93,
             "proposes_alternative": 0.89,
             "no_denial": 0.89,
         },
@@ -272,7 +342,8 @@ LEARNER = DATA / "learner"
 # Split -> (all criteria's agreement, share of replies with every criterion right). Measured when
 # the set was written (issue 8, before any rule saw it): dev 93.2% / 77.1%, blind 93.1% / 78.0%.
 # After round twelve (rules fitted on dev only): dev 98.5% / 94.6%, blind 95.2% / 83.9%.
-LEARNER_FLOORS = {"dev": (0.97, 0.92), "blind": (0.94, 0.82)}
+# After rounds thirteen and fourteen (no rule tuned on learners): dev 99.7% / 98.8%, blind 95.3% / 84.2%.
+LEARNER_FLOORS = {"dev": (0.98, 0.96), "blind": (0.94, 0.82)}
 
 
 def _learner_files():
