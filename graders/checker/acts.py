@@ -113,7 +113,12 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
 # a reason inside an offer (…できますので、こちらをご利用ください) is the offer; so is a
 # company action inside a generic offer (お困りでしたら、ホテルをご用意いたします). A
 # scenario's allowed alternative may be the remedy itself (先に納品いたします): it keeps it.
-SUBSUMED_BY = {"cause": ("denial", "alternative"), "remedy": ("alternative",)}
+# A question that is also a reproach (ロッカーちゃんと鍵かけました？, サイズ測ってもらってました？) is
+# the denial, not a question about the customer's situation (README: a rhetorical question
+# that reproaches is a denial); a why-question still asks the reason, blaming or not
+# (なぜご連絡いただけなかったのですか counts as asking, tests/data/labelled).
+SUBSUMED_BY = {"cause": ("denial", "alternative"), "remedy": ("alternative",), "reason_question": ("denial",)}
+_ASKS_WHY = re.compile(r"なぜ|何故|どうして|なんで|何で")
 ONLY_BY_GENERIC = frozenset({"remedy"})
 # But a remedy given as the reason for the offer that follows it is a clause of its own:
 # 台数を増やして対応しておりますので、よろしければそちらもお使いください (what we do, then an option).
@@ -124,6 +129,8 @@ KEPT_BEFORE_REASON = frozenset({"remedy"})
 def _part_of(act: Act, cover: Act) -> bool:
     """Whether ``act`` lies in ``cover`` as part of it (see SUBSUMED_BY)."""
     if not (cover.start < act.end and act.start < cover.end):
+        return False
+    if act.kind == "reason_question" and _ASKS_WHY.search(act.text):
         return False
     if act.kind in KEPT_BEFORE_REASON and act.end < cover.end:
         return not _REASON_AFTER.match(cover.text, act.end - cover.start)
