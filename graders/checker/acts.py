@@ -113,7 +113,12 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
 # a reason inside an offer (…できますので、こちらをご利用ください) is the offer; so is a
 # company action inside a generic offer (お困りでしたら、ホテルをご用意いたします). A
 # scenario's allowed alternative may be the remedy itself (先に納品いたします): it keeps it.
-SUBSUMED_BY = {"cause": ("denial", "alternative"), "remedy": ("alternative",)}
+# A reason inside a question is the question's premise, not an explanation of the problem
+# (濡れてしまったもので支障が出ているものはございますか; 今回の遅延で、…お聞かせください);
+# but in spoken text with no 。 a question may run on from the reason before it, and a
+# reason with a spoken break (a space) after it in the question is a clause of its own:
+# 予約で埋まっておりまして　何時ごろまでに…よろしいですか.
+SUBSUMED_BY = {"cause": ("denial", "alternative", "reason_question"), "remedy": ("alternative",)}
 ONLY_BY_GENERIC = frozenset({"remedy"})
 # But a remedy given as the reason for the offer that follows it is a clause of its own:
 # 台数を増やして対応しておりますので、よろしければそちらもお使いください (what we do, then an option).
@@ -127,6 +132,9 @@ def _part_of(act: Act, cover: Act) -> bool:
         return False
     if act.kind in KEPT_BEFORE_REASON and act.end < cover.end:
         return not _REASON_AFTER.match(cover.text, act.end - cover.start)
+    if cover.kind == "reason_question":
+        rest = cover.text[act.end - cover.start :]
+        return bool(rest) and not any(ch.isspace() for ch in rest)
     return True
 
 
