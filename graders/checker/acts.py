@@ -91,9 +91,12 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
     _, rules, company = _scenario_rules(scenario)
     text = analysis.text
     found: list[Act] = []
+    continuing: set[str] = set()
     for index, sentence in enumerate(analysis.sentences):
         for rule, start, end in rules.matches(Stream.of(sentence)):
             found.append(_new(Act, (rule.kind, start, end, text[start:end], rule.id, index)))
+            if rule.continues_reason:
+                continuing.add(rule.id)
     if len(found) < 2:
         return found
     found.sort(key=_order)
@@ -105,7 +108,30 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
             continue
         kept.append(act)
         last_end[key] = act.end
-    return _without_subsumed(kept, company)
+    return _without_subsumed(_without_continuations(kept, continuing), company)
+
+
+
+# Why-kinds: a clause marked ``continues_reason`` (rules.py) after one of them in its sentence
+# is the same explanation continued, not a second one: …故障が発生しておりまして、出荷が後ろ倒し
+# になっている状況です (the state it led to); …2時間制とさせていただいており、3時間でのご提供は
+# お受けしておりません (the refusal it grounds); …ため、規定により…; …ことによるものです.
+_REASON_KINDS = frozenset({"cause", "excuse"})
+
+
+def _without_continuations(acts: list[Act], continuing: set[str]) -> list[Act]:
+    if not continuing:
+        return acts
+    first_end: dict[int, int] = {}  # sentence -> end of its first reason
+    kept = []
+    for a in acts:
+        if a.kind in _REASON_KINDS:
+            end = first_end.get(a.sentence)
+            if end is not None and end <= a.start and a.rule in continuing:
+                continue
+            first_end.setdefault(a.sentence, a.end)
+        kept.append(a)
+    return kept
 
 
 # A kind found inside an act of another kind is part of it: a reason given to contradict
