@@ -91,9 +91,12 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
     _, rules, company = _scenario_rules(scenario)
     text = analysis.text
     found: list[Act] = []
+    continuing: set[str] = set()
     for index, sentence in enumerate(analysis.sentences):
         for rule, start, end in rules.matches(Stream.of(sentence)):
             found.append(_new(Act, (rule.kind, start, end, text[start:end], rule.id, index)))
+            if rule.continues_reason:
+                continuing.add(rule.id)
     if len(found) < 2:
         return found
     found.sort(key=_order)
@@ -105,7 +108,30 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
             continue
         kept.append(act)
         last_end[key] = act.end
-    return _without_subsumed(kept, company)
+    return _without_subsumed(_without_continuations(kept, continuing), company)
+
+
+
+# Why-kinds: a clause marked ``continues_reason`` (rules.py) after one of them in its sentence
+# is the same explanation continued, not a second one: …故障が発生しておりまして、出荷が後ろ倒し
+# になっている状況です (the state it led to); …2時間制とさせていただいており、3時間でのご提供は
+# お受けしておりません (the refusal it grounds); …ため、規定により…; …ことによるものです.
+_REASON_KINDS = frozenset({"cause", "excuse"})
+
+
+def _without_continuations(acts: list[Act], continuing: set[str]) -> list[Act]:
+    if not continuing:
+        return acts
+    first_end: dict[int, int] = {}  # sentence -> end of its first reason
+    kept = []
+    for a in acts:
+        if a.kind in _REASON_KINDS:
+            end = first_end.get(a.sentence)
+            if end is not None and end <= a.start and a.rule in continuing:
+                continue
+            first_end.setdefault(a.sentence, a.end)
+        kept.append(a)
+    return kept
 
 
 # A kind found inside an act of another kind is part of it: a reason given to contradict
@@ -113,11 +139,20 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
 # a reason inside an offer (…できますので、こちらをご利用ください) is the offer; so is a
 # company action inside a generic offer (お困りでしたら、ホテルをご用意いたします). A
 # scenario's allowed alternative may be the remedy itself (先に納品いたします): it keeps it.
+# A reason inside a question is the question's premise, not an explanation of the problem
+# (濡れてしまったもので支障が出ているものはございますか; 今回の遅延で、…お聞かせください);
+# but in spoken text with no 。 a question may run on from the reason before it, and a
+# reason with a spoken break (a space) after it in the question is a clause of its own:
+# 予約で埋まっておりまして　何時ごろまでに…よろしいですか.
 # A question that is also a reproach (ロッカーちゃんと鍵かけました？, サイズ測ってもらってました？) is
 # the denial, not a question about the customer's situation (README: a rhetorical question
 # that reproaches is a denial); a why-question still asks the reason, blaming or not
 # (なぜご連絡いただけなかったのですか counts as asking, tests/data/labelled).
-SUBSUMED_BY = {"cause": ("denial", "alternative"), "remedy": ("alternative",), "reason_question": ("denial",)}
+SUBSUMED_BY = {
+    "cause": ("denial", "alternative", "reason_question"),
+    "remedy": ("alternative",),
+    "reason_question": ("denial",),
+}
 _ASKS_WHY = re.compile(r"なぜ|何故|どうして|なんで|何で")
 ONLY_BY_GENERIC = frozenset({"remedy"})
 # But a remedy given as the reason for the offer that follows it is a clause of its own:
@@ -134,6 +169,9 @@ def _part_of(act: Act, cover: Act) -> bool:
         return False
     if act.kind in KEPT_BEFORE_REASON and act.end < cover.end:
         return not _REASON_AFTER.match(cover.text, act.end - cover.start)
+    if cover.kind == "reason_question":
+        rest = cover.text[act.end - cover.start :]
+        return bool(rest) and not any(ch.isspace() for ch in rest)
     return True
 
 

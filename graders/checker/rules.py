@@ -237,6 +237,10 @@ class Rule:
     exclude: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     label: str = ""  # short Japanese name, for scenario alternatives and promises
+    # A clause that continues a reason told before it in the same sentence (the state it led
+    # to, the refusal or rule it grounds, the ending …ものです): after one, not an act of its own
+    # (acts.py: _without_continuations).
+    continues_reason: bool = False
 
     @functools.cached_property
     def _expanded(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -926,6 +930,7 @@ def rule_from_table(table: dict, kind: str | None = None, prefix: str = "") -> R
         exclude=tuple(table.get("exclude", ())),
         examples=_examples(table),
         label=table.get("label", ""),
+        continues_reason=bool(table.get("continues_reason", False)),
     )
 
 
