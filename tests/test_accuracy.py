@@ -200,21 +200,49 @@ LATER_WRITERS = {
     # w39 explanation 81.6/71.4, remedy 74.3/81.8, reason_question 100/82.8, alternative 65.7/82.1,
     # denial 59.0/81.5; w40 74.6/68.4, 81.2/80.6, 96.6/82.4, 75.0/83.7, 62.1/74.1. Round fifteen's
     # rules (tuned on w37-w38) moved them by one alternative found and one remedy wrongly found.
+    # Round sixteen (constructions fitted on w1-w38, w39-w40 held out) moved the two together from
+    # 90.5% to 91.0% of the criteria; round seventeen, tuned on w39-w43, to explanation 81.5/76.3,
+    # remedy 85.1/80.3, reason_question 98.1/82.5, alternative 73.5/87.1, denial 67.6/79.7, criteria
+    # 90.0-94.2% (floors raised).
     ("w39", "w40"): (
         {
             "apology": (0.98, 0.95),
-            "explanation": (0.75, 0.67),
-            "remedy": (0.75, 0.78),
+            "explanation": (0.79, 0.74),
+            "remedy": (0.83, 0.78),
             "reason_question": (0.96, 0.80),
-            "alternative": (0.70, 0.81),
-            "denial": (0.58, 0.75),
+            "alternative": (0.71, 0.85),
+            "denial": (0.65, 0.77),
         },
         {
-            "apology_before_explanation": 0.90,
-            "remedy_before_cause": 0.91,
+            "apology_before_explanation": 0.91,
+            "remedy_before_cause": 0.92,
             "asks_reason": 0.89,
-            "proposes_alternative": 0.85,
-            "no_denial": 0.85,
+            "proposes_alternative": 0.88,
+            "no_denial": 0.88,
+        },
+    ),
+    # w41-w45 (300 replies, written at the start of round sixteen), measured before it: explanation
+    # 76.2/77.5, remedy 75.2/81.6, reason_question 87.8/87.9, alternative 84.8/90.1, denial 64.4/87.1,
+    # criteria 90.0%; after round sixteen (fitted on w1-w38) 90.1%. Round seventeen was tuned on
+    # w41-w43 (with w39-w40) and held w44-w45 out: w41-w43 went from 89.2% to 91.4% of the criteria,
+    # w44-w45 from 91.5% to 91.3%. The five together after it: explanation 79.7/80.7, remedy
+    # 81.4/82.7, reason_question 87.1/91.7, alternative 84.8/90.5, denial 72.6/88.4; criteria
+    # 90.3-94.0%. A second person's labels agree with the writers' on 99.2% of the criteria.
+    ("w41", "w42", "w43", "w44", "w45"): (
+        {
+            "apology": (0.97, 0.95),
+            "explanation": (0.77, 0.78),
+            "remedy": (0.79, 0.80),
+            "reason_question": (0.85, 0.89),
+            "alternative": (0.82, 0.88),
+            "denial": (0.70, 0.86),
+        },
+        {
+            "apology_before_explanation": 0.89,
+            "remedy_before_cause": 0.88,
+            "asks_reason": 0.92,
+            "proposes_alternative": 0.88,
+            "no_denial": 0.88,
         },
     ),
 }
