@@ -127,6 +127,27 @@ def test_an_e_mail_header_and_a_self_introduction_are_not_bare_words():
     assert integrity.pattern_list(analyse(listed)) is not None
 
 
+def test_a_signature_a_letters_date_a_quoted_title_and_a_phone_greeting_are_not_bare_words():
+    body = "ご不便をおかけし、申し訳ございません。本日、交換品を発送いたしました。\n"
+    signed = "木村様\n\n" + body + "ご不明な点はお知らせください。\n\nさくら家電 駅前店\n店長　高橋 亮"
+    assert integrity.pattern_list(analyse(signed)) is None
+    letter = "拝啓　時下ますますご清祥のこととお慶び申し上げます。\n" + body + "敬具\n令和〇年〇月〇日\nみなと空調 相談室"
+    assert integrity.pattern_list(analyse(letter)) is None
+    titled = "木村様\n「〇〇 SPRING TOUR」の公演が中止となり、申し訳ございません。\n本日、返金の手続きをいたしました。\nよろしくお願いいたします。"
+    assert integrity.pattern_list(analyse(titled)) is None
+    greeting = "お電話ありがとうございます。みなと区役所 戸籍窓口でございます。お待たせしてしまい、申し訳ございません。本日中にお送りいたします。"
+    assert integrity.pattern_list(analyse(greeting)) is None
+    # Keywords are still keywords in the body, and a closing block that holds sentences is the body.
+    listed = "木村様\n申し訳ございません。\n原因 設定ミス。対処 再起動。\nよろしくお願いいたします。\n\nさくら家電"
+    assert integrity.pattern_list(analyse(listed)) is not None
+
+
+def test_a_placeholder_number_is_not_stuffing():
+    text = "ご不便をおかけし、申し訳ございません。本日再送いたしました。\nお問い合わせ窓口 0120-xxx-xxx（平日9時〜17時）"
+    assert integrity.keyword_stuffing(analyse(text)) is None
+    assert integrity.keyword_stuffing(analyse("大変大変大変申し訳ございません。復旧しました。")) is not None
+
+
 def test_a_short_list_of_options_inside_prose_is_fine():
     assert integrity.pattern_list(analyse(GENUINE[1])) is None
 

@@ -125,7 +125,9 @@ def keyword_stuffing(analysis: Analysis) -> Finding | None:
             "一度ずつ、自分の言葉で書きましょう。",
             spans,
         )
-    run = re.search(rf"(.{{2,}}?)\1{{{RUN_REPEATS - 1},}}", _key(analysis.text))
+    # A placeholder (03-xxxx-xxxx, 〇〇〇〇) repeats one character: a blank, not a phrase said again.
+    runs = re.finditer(rf"(.{{2,}}?)\1{{{RUN_REPEATS - 1},}}", _key(analysis.text))
+    run = next((m for m in runs if len(set(m.group(1))) > 1), None)
     if run:
         return Finding(
             "stuffing",
@@ -151,19 +153,42 @@ _ADDRESS = re.compile(r"(様|御中|殿|各位|さん)$")
 # The writer's team and name after a space: 〇〇アプリ サポートの田島です, 総務部 担当の山田と申します.
 _INTRODUCTION = re.compile(r"[^\s。]+[ \u3000]+[^\s。]*の[^\s。の]{1,8}(です|でございます|と申します)(?=[。！!]|\s*$)")
 _LETTER_WORDS = frozenset("拝啓 敬具 謹啓 謹白 前略 草々 記 以上".split())
+# A phone greeting names the office and its desk with no の: ○○区役所 交付窓口でございます.
+_OFFICE_GREETING = re.compile(
+    r"[^\s。]{1,20}?(?:役所|役場|店|センター|窓口|事務局|課|係|室|社|サービス|スクール)[ \u3000]+[^\s。]{1,20}?(?:です|でございます)(?=[。！!…]|\s*$)"
+)
+_CLOSING_WORDS = frozenset("敬具 謹白 草々 以上".split())
+# What a title or name in brackets holds (「〇〇 LIVE TOUR 2026」) is a name, not a keyword.
+_QUOTED = re.compile(r"「[^「」\n]*」|『[^『』\n]*』")
+
+
+def _body_lines(text: str) -> list[str]:
+    """The reply's lines without its frame: the first line (address or greeting), the last
+    one, a signature block (the short lines after the last blank line, none a sentence) and
+    what follows a letter's closing word (date, sender)."""
+    blocks = text.strip().split("\n\n")
+    if len(blocks) >= 2:
+        tail = [line for line in blocks[-1].splitlines() if line.strip()]
+        if len(tail) <= 4 and not any("。" in line for line in tail):
+            text = "\n\n".join(blocks[:-1])
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        if line.strip() in _CLOSING_WORDS:
+            lines = lines[: i + 1]
+            break
+    return lines[1:-1] if len(lines) >= 3 else lines
 _WORD_POS = ("名詞", "接頭辞", "接尾辞")
 
 
 def bare_words(text: str) -> list[str]:
     """Words standing alone between sentences, outside the first and last lines."""
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    inner = lines[1:-1] if len(lines) >= 3 else lines
     found = []
-    for line in inner:
+    for line in _body_lines(text):
+        line = _QUOTED.sub("「」", line)
         chunks = _CHUNK.split(line)
         if any(_ADDRESS.search(chunk) for chunk in chunks):
             continue  # an address line: 〇〇株式会社 総務部 山田様
-        if _INTRODUCTION.search(line):
+        if _INTRODUCTION.search(line) or _OFFICE_GREETING.search(line):
             continue  # a self-introduction: 〇〇アプリ サポートの田島です
         for chunk in chunks:
             if not chunk or len(chunk) > BARE_WORD_CHARS or chunk in _LETTER_WORDS:
