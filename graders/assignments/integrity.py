@@ -152,12 +152,12 @@ _CHUNK = re.compile(r"[\s\u3000。．！!？?]+")
 _ADDRESS = re.compile(r"(様|御中|殿|各位|さん)$")
 # The writer's team and name after a space: 〇〇アプリ サポートの田島です, 総務部 担当の山田と申します.
 _INTRODUCTION = re.compile(r"[^\s。]+[ \u3000]+[^\s。]*の[^\s。の]{1,8}(です|でございます|と申します)(?=[。！!]|\s*$)")
-_LETTER_WORDS = frozenset("拝啓 敬具 謹啓 謹白 前略 草々 記 以上".split())
+_CLOSING_WORDS = frozenset("敬具 謹白 草々 以上".split())  # a letter's closing: date and sender follow
+_LETTER_WORDS = frozenset("拝啓 謹啓 前略 記".split()) | _CLOSING_WORDS
 # A phone greeting names the office and its desk with no の: ○○区役所 交付窓口でございます.
 _OFFICE_GREETING = re.compile(
     r"[^\s。]{1,20}?(?:役所|役場|店|センター|窓口|事務局|課|係|室|社|サービス|スクール)[ \u3000]+[^\s。]{1,20}?(?:です|でございます)(?=[。！!…]|\s*$)"
 )
-_CLOSING_WORDS = frozenset("敬具 謹白 草々 以上".split())
 # What a title or name in brackets holds (「〇〇 LIVE TOUR 2026」) is a name, not a keyword.
 _QUOTED = re.compile(r"「[^「」\n]*」|『[^『』\n]*』")
 
@@ -177,6 +177,8 @@ def _body_lines(text: str) -> list[str]:
             lines = lines[: i + 1]
             break
     return lines[1:-1] if len(lines) >= 3 else lines
+
+
 _WORD_POS = ("名詞", "接頭辞", "接尾辞")
 
 

@@ -111,7 +111,6 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
     return _without_subsumed(_without_continuations(kept, continuing), company)
 
 
-
 # Why-kinds: a clause marked ``continues_reason`` (rules.py) after one of them in its sentence
 # is the same explanation continued, not a second one: …故障が発生しておりまして、出荷が後ろ倒し
 # になっている状況です (the state it led to); …2時間制とさせていただいており、3時間でのご提供は
