@@ -58,3 +58,20 @@ def test_a_remedy_named_as_reason_inside_one_wide_offer_is_kept():
     inside = text.index("お使いください")
     late = Act("remedy", inside, inside + 7, "お使いください", "remedy.test", 0)
     assert _without_subsumed([offer, late]) == [offer]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "控えの用紙を毎回保管しておりますので、先月の分でしたら再発行できます。",
+        "二階の会議室は別の予約枠なので、そちらでしたらすぐにお使いいただけます。",
+    ],
+)
+def test_a_reason_that_grounds_the_offer_right_after_it_is_not_an_explanation(text):
+    found = kinds(text)
+    assert "alternative" in found and "cause" not in found, found
+
+
+def test_a_trouble_before_an_offer_stays_an_explanation():
+    found = kinds("窓口が朝は大変混み合っておりますので、午後でしたらすぐにご案内できます。")
+    assert "alternative" in found and "cause" in found, found

@@ -174,7 +174,25 @@ def _part_of(act: Act, cover: Act) -> bool:
     return True
 
 
+# (r18-expl) A cause ending in ので/から right before an offer in its sentence, with no trouble in
+# it, is the ground of the offer, not an explanation of the problem: バックアップを毎日取っておりますので、
+# 過去の分でしたら戻せます, 隣の園は今空いてるので見学してみては (w29, w36, w39, w44); a trouble
+# told before an offer stays one (混み合っておりますので、午後でしたら…, 対象外となりますので…).
+_GROUND_SO = re.compile(r"(?:ので|から|んで)$")
+_TROUBLE_IN = re.compile(r"ない|無い|ません|ず|対象外|混み|込み|遅れ|不具合|故障|障害|切れ|終了|満")
+_OFFER_GAP = 12
+
+
+def _grounds_offer(act: Act, acts: list[Act]) -> bool:
+    """Whether ``act``, a cause ending in ので/から, is followed in its sentence by an offer
+    that it grounds (…取っておりますので、過去の分でしたら戻せます)."""
+    return bool(_GROUND_SO.search(act.text)) and not _TROUBLE_IN.search(act.text) and any(
+        o.kind == "alternative" and o.sentence == act.sentence and 0 <= o.start - act.end <= _OFFER_GAP for o in acts
+    )
+
+
 def _without_subsumed(acts: list[Act], company: frozenset[str] = frozenset()) -> list[Act]:
+    acts = [a for a in acts if not (a.kind == "cause" and _grounds_offer(a, acts))]
     covers = {kind: [a for a in acts if a.kind == kind] for kinds in SUBSUMED_BY.values() for kind in kinds}
     if not any(covers.values()):
         return acts
