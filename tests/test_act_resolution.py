@@ -58,3 +58,20 @@ def test_a_remedy_named_as_reason_inside_one_wide_offer_is_kept():
     inside = text.index("お使いください")
     late = Act("remedy", inside, inside + 7, "お使いください", "remedy.test", 0)
     assert _without_subsumed([offer, late]) == [offer]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "普段はどちらでお使いになりますか。お使いの場面を伺えれば、合う型をお探しします。",
+        "どのくらいの量を印刷されていますか。ご利用の状況をお聞かせいただければ、プランを見直します。",
+    ],
+)
+def test_a_conditional_request_after_a_question_is_its_follow_up(text):
+    # round eighteen: the request to tell put as a condition repeats the question before it
+    assert len(kinds(text).get("reason_question", [])) == 1
+
+
+def test_a_conditional_request_alone_is_the_question():
+    found = kinds("大変失礼いたしました。お使いの場面を伺えれば、合う型をお探しします。")
+    assert found.get("reason_question") == ["場面を伺えれば"]

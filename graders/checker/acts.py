@@ -108,7 +108,24 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
             continue
         kept.append(act)
         last_end[key] = act.end
-    return _without_subsumed(_without_continuations(kept, continuing), company)
+    return _without_follow_ups(_without_subsumed(_without_continuations(kept, continuing), company))
+
+
+# A request to tell put as a condition (状況をお聞かせいただければ、…; 用途を伺えれば、…) right after a
+# question about the customer in the sentence before is that question's follow-up, not a second
+# question (round eighteen: three writers label only the question); alone, it is the question.
+_CONDITION_END = re.compile(r"(?:ば|たら|ましたら|ますと)[、,\s]*$")
+
+
+def _without_follow_ups(acts: list[Act]) -> list[Act]:
+    asked = {a.sentence for a in acts if a.kind == "reason_question"}
+    if len(asked) < 2:
+        return acts
+    return [
+        a
+        for a in acts
+        if not (a.kind == "reason_question" and a.sentence - 1 in asked and _CONDITION_END.search(a.text))
+    ]
 
 
 # Why-kinds: a clause marked ``continues_reason`` (rules.py) after one of them in its sentence
