@@ -75,3 +75,20 @@ def test_a_reason_that_grounds_the_offer_right_after_it_is_not_an_explanation(te
 def test_a_trouble_before_an_offer_stays_an_explanation():
     found = kinds("窓口が朝は大変混み合っておりますので、午後でしたらすぐにご案内できます。")
     assert "alternative" in found and "cause" in found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "普段はどちらでお使いになりますか。お使いの場面を伺えれば、合う型をお探しします。",
+        "どのくらいの量を印刷されていますか。ご利用の状況をお聞かせいただければ、プランを見直します。",
+    ],
+)
+def test_a_conditional_request_after_a_question_is_its_follow_up(text):
+    # round eighteen: the request to tell put as a condition repeats the question before it
+    assert len(kinds(text).get("reason_question", [])) == 1
+
+
+def test_a_conditional_request_alone_is_the_question():
+    found = kinds("大変失礼いたしました。お使いの場面を伺えれば、合う型をお探しします。")
+    assert found.get("reason_question") == ["場面を伺えれば"]

@@ -108,7 +108,24 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
             continue
         kept.append(act)
         last_end[key] = act.end
-    return _without_subsumed(_without_continuations(kept, continuing), company)
+    return _without_follow_ups(_without_subsumed(_without_continuations(kept, continuing), company))
+
+
+# A request to tell put as a condition (状況をお聞かせいただければ、…; 用途を伺えれば、…) right after a
+# question about the customer in the sentence before is that question's follow-up, not a second
+# question (round eighteen: three writers label only the question); alone, it is the question.
+_CONDITION_END = re.compile(r"(?:ば|たら|ましたら|ますと)[、,\s]*$")
+
+
+def _without_follow_ups(acts: list[Act]) -> list[Act]:
+    asked = {a.sentence for a in acts if a.kind == "reason_question"}
+    if len(asked) < 2:
+        return acts
+    return [
+        a
+        for a in acts
+        if not (a.kind == "reason_question" and a.sentence - 1 in asked and _CONDITION_END.search(a.text))
+    ]
 
 
 # Why-kinds: a clause marked ``continues_reason`` (rules.py) after one of them in its sentence
@@ -150,8 +167,12 @@ def _without_continuations(acts: list[Act], continuing: set[str]) -> list[Act]:
 SUBSUMED_BY = {
     "cause": ("denial", "alternative", "reason_question"),
     "remedy": ("alternative",),
-    "reason_question": ("denial",),
+    "reason_question": ("denial", "alternative"),
 }
+# Only an offer asked with ましょうか takes a reason_question in (round eighteen): 寄りましょうか is our
+# step offered, never a question about the customer; other offers may hold a real question
+# (もし在庫があれば、いつ頃取りに来られそうですか).
+_OFFERS_ASKED = frozenset({"alternative.r8_offer_asked", "alternative.r18_rq_our_step_asked"})
 _ASKS_WHY = re.compile(r"なぜ|何故|どうして|なんで|何で")
 ONLY_BY_GENERIC = frozenset({"remedy"})
 # But a remedy given as the reason for the offer that follows it is a clause of its own:
@@ -166,6 +187,8 @@ def _part_of(act: Act, cover: Act) -> bool:
         return False
     if act.kind == "reason_question" and _ASKS_WHY.search(act.text):
         return False
+    if act.kind == "reason_question" and cover.kind == "alternative":
+        return cover.rule in _OFFERS_ASKED
     if act.kind in KEPT_BEFORE_REASON and act.end < cover.end:
         return not _REASON_AFTER.match(cover.text, act.end - cover.start)
     if cover.kind == "reason_question":
