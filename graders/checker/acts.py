@@ -7,6 +7,7 @@ import re
 from typing import NamedTuple
 
 from .analysis import Analysis
+from .cues import cue_model
 from .rules import Rule, RuleIndex, Stream, builtin_rules
 from .scenarios import Scenario
 
@@ -97,8 +98,13 @@ def find_acts(analysis: Analysis, scenario: Scenario) -> list[Act]:
             found.append(_new(Act, (rule.kind, start, end, text[start:end], rule.id, index)))
             if rule.continues_reason:
                 continuing.add(rule.id)
-    if len(found) < 2:
-        return found
+    if len(found) >= 2:
+        found = _resolved(found, continuing, company)
+    return _with_word_cues(analysis, found) if scenario.word_cues else found
+
+
+def _resolved(found: list[Act], continuing: set[str], company: frozenset[str]) -> list[Act]:
+    """One act per overlap of a kind, continuations and acts inside others dropped."""
     found.sort(key=_order)
     kept: list[Act] = []
     last_end: dict[tuple[str, bool], int] = {}
@@ -229,3 +235,47 @@ def _without_subsumed(acts: list[Act], company: frozenset[str] = frozenset()) ->
             for c in covers[kind]
         )
     ]
+
+
+# A cue act of a kind is not added where the rules found that kind, nor where it would be part
+# of what they found (SUBSUMED_BY); an explanation is a cause or an excuse. A sentence the rules
+# read as prevention, a refusal, a denial or pressure gets no cue remedy: its company action is
+# not done for this customer.
+CUE_RULE = "cue."  # the rule id of a cue act: cue.<kind>
+_CUE_BLOCKED_BY = {
+    kind: frozenset({kind, *also, *SUBSUMED_BY.get(kind, ())})
+    for kind, also in {
+        "cause": ("excuse",),
+        "remedy": ("prevention", "refusal", "denial", "pressure"),
+        "reason_question": (),
+        "alternative": (),
+        "denial": (),
+    }.items()
+}
+
+
+def _with_word_cues(analysis: Analysis, acts: list[Act]) -> list[Act]:
+    """``acts`` and, in each sentence, an act of each kind the word cues are sure of and the
+    rules did not find there (cues.py). Its span is the sentence less an apology in its first
+    or last half, so 大変申し訳ございません、…遅れております still puts the apology first."""
+    model = cue_model()
+    added = []
+    for index, sentence in enumerate(analysis.sentences):
+        kinds = model.sure_kinds(sentence.forms(), sentence.tags())
+        if not kinds:
+            continue
+        here = [a for a in acts if a.sentence == index]
+        present = {a.kind for a in here}
+        for kind in kinds:
+            if present & _CUE_BLOCKED_BY[kind]:
+                continue
+            start, end = sentence.start, sentence.end
+            middle = (start + end) / 2
+            for a in here:
+                if a.kind == "apology" and a.end <= middle:
+                    start = max(start, a.end)
+                elif a.kind == "apology" and a.start >= middle:
+                    end = min(end, a.start)
+            if start < end:
+                added.append(_new(Act, (kind, start, end, analysis.text[start:end], CUE_RULE + kind, index)))
+    return sorted(acts + added, key=_order) if added else acts

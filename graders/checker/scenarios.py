@@ -44,6 +44,9 @@ class Scenario:
     # Examples quoted in the order criteria's advice; a scenario gives ones that fit it.
     cause_example: str = "〜のため、〜となってしまいました"
     remedy_example: str = "〜は本日中に〜いたします"
+    # Whether word cues (cues.py) add the acts the rules miss: fitted on replies checked with
+    # no company rules, so only the generic scenario reads them.
+    word_cues: bool = False
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -68,7 +71,7 @@ def _parse(data: dict) -> Scenario:
         criteria=tuple(Criterion(c["id"], int(c.get("points", 1))) for c in data["criteria"]),
         forbidden=tuple(rule_from_table(t, "forbidden_promise", f"{sid}.") for t in data.get("forbidden", [])),
         alternatives=tuple(rule_from_table(t, "alternative", f"{sid}.") for t in data.get("alternatives", [])),
-        **{key: data[key] for key in ("reason_question_example", "cause_example", "remedy_example") if key in data},
+        **{key: data[key] for key in ("reason_question_example", "cause_example", "remedy_example", "word_cues") if key in data},
     )
 
 

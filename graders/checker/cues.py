@@ -1,0 +1,72 @@
+"""Word cues: acts the rules' constructions miss, read off the words people use for them.
+
+The rules name constructions; people who never read them say the same things in words no
+rule names. For each of five act kinds a logistic model over a sentence's words (normalized
+forms, each pair of neighbours, the last three together) was fitted on the labelled dev
+replies (scripts/train_cues.py writes ``cues.json``; a test checks the file is what the data
+gives). A scenario that reads cues (``word_cues = true``: the generic one) gets an act of a
+kind in a sentence the rules left without one when the model is at least ``threshold`` sure
+(acts.py: _with_word_cues). Deterministic: the same words always give the same weights.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Sequence
+from importlib import resources
+
+from .analysis import FORM_TAGS, POS_TAGS
+
+# Words alone decide only where there are enough of them: a sentence needs this many content
+# words (nouns, verbs, adjectives, adverbs; not the light ones that serve as grammar: ない,
+# ある, する, いる, なる, ございます, いただく, 思う, こと…) before its cues count
+# (いえいえ、とんでもないです answers thanks; one word is too little to call it a denial).
+MIN_CONTENT_WORDS = 2
+LIGHT_WORDS = frozenset("無い 有る 為る 居る 成る 御座る 致す 頂く 下さる 貰う 呉れる 申す 存ずる 思う 言う 事 物 為 所 様 方".split())
+_CONTENT = ("verbal_noun", "na_noun", "common_noun", "proper_noun", "number", "pronoun", "verb", "adjective", "na_adjective", "adverb")
+_CONTENT_TAGS = frozenset(POS_TAGS[name][0] for name in _CONTENT) | {FORM_TAGS["potential"][0]}
+
+
+def features(forms: Sequence[str]) -> set[str]:
+    """What a sentence's words say to the model: each form, each pair, the last three."""
+    pairs = (f"{a}_{b}" for a, b in zip(forms, forms[1:]))
+    return {*forms, *pairs, "END_" + "_".join(forms[-3:])}
+
+
+class _Kind:
+    __slots__ = ("bias", "weights")
+
+    def __init__(self, bias: float, weights: dict[str, float]):
+        self.bias = bias
+        self.weights = weights
+
+    def probability(self, found: set[str]) -> float:
+        weights = self.weights
+        score = self.bias + sum(weights.get(f, 0.0) for f in found)
+        return 1.0 / (1.0 + math.exp(-score))
+
+
+class CueModel:
+    """The fitted weights: checker act kind -> its model, and how sure an act must be."""
+
+    def __init__(self, data: dict):
+        self.threshold: float = data["threshold"]
+        self.kinds = {kind: _Kind(k["bias"], k["weights"]) for kind, k in data["kinds"].items()}
+
+    def probabilities(self, forms: Sequence[str]) -> dict[str, float]:
+        found = features(forms)
+        return {kind: model.probability(found) for kind, model in self.kinds.items()}
+
+    def sure_kinds(self, forms: Sequence[str], tags: Sequence[str]) -> list[str]:
+        """The kinds a sentence (its forms and their POS tags) carries, by its words alone."""
+        if sum(tag in _CONTENT_TAGS and form not in LIGHT_WORDS for form, tag in zip(forms, tags)) < MIN_CONTENT_WORDS:
+            return []
+        found = features(forms)
+        return [kind for kind, model in self.kinds.items() if model.probability(found) >= self.threshold]
+
+
+@functools.cache
+def cue_model() -> CueModel:
+    return CueModel(json.loads((resources.files(__package__) / "cues.json").read_text(encoding="utf-8")))

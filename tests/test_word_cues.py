@@ -1,0 +1,86 @@
+"""Word cues (graders/checker/cues.py): the acts the rules miss, read off a sentence's words,
+added only where the rules found nothing of that kind, and only for the generic scenario."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.accuracy import load_realistic
+from graders.checker import acts as acts_module
+from graders.checker.check import check
+from graders.checker.cues import CueModel, cue_model, features
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Said in words no denial rule names; the cues read them as denials (written for this test).
+DISMISSALS = [
+    "うちの機械はそんな簡単に壊れるものではないですよ。",
+    "そういう使い方をされれば、どうしても壊れてしまうと思いますけどね。",
+]
+
+
+def _cue_acts(report):
+    return [a for a in report.acts if a.rule.startswith(acts_module.CUE_RULE)]
+
+
+@pytest.mark.parametrize("text", DISMISSALS)
+def test_a_dismissal_no_rule_names_is_a_denial_by_its_words(text):
+    report = check(text, "generic")
+    assert [a.kind for a in _cue_acts(report)] == ["denial"], report.acts
+    assert not next(c for c in report.criteria if c.id == "no_denial").passed
+
+
+@pytest.mark.parametrize("text", DISMISSALS)
+def test_a_course_scenario_reads_no_cues(text):
+    assert not _cue_acts(check(text, "refund-window"))
+
+
+def test_a_short_courtesy_is_not_judged_by_one_word():
+    # いえいえ、とんでもないです answers thanks; one content word is too little to go on.
+    report = check("いえいえ、とんでもないです。", "generic")
+    assert not report.acts
+
+
+def test_cues_add_only_where_the_rules_found_nothing_of_the_kind():
+    same = {"cause": {"cause", "excuse"}}
+    replies = load_realistic(ROOT / "tests/data/realistic/dev")[::7]
+    added = 0
+    for reply in replies:
+        report = check(reply.text, "generic")
+        for cue in _cue_acts(report):
+            added += 1
+            kinds = same.get(cue.kind, {cue.kind})
+            others = [a for a in report.acts if a.sentence == cue.sentence and a is not cue and a.kind in kinds]
+            assert not others, (reply.id, cue, others)
+            sure = cue_model().probabilities(_forms(reply.text, cue.sentence))[cue.kind]
+            assert sure >= cue_model().threshold, (reply.id, cue, sure)
+    assert added, "no cue act in a sample of the dev replies"
+
+
+def _forms(text, index):
+    from graders.checker.analysis import analyse
+
+    return analyse(text).sentences[index].forms()
+
+
+def test_an_apology_opening_the_sentence_stays_before_the_cue_explanation(monkeypatch):
+    # A model that knows one word: 渋滞 (a traffic jam) is a cause.
+    model = CueModel({"threshold": 0.5, "kinds": {"cause": {"bias": -5.0, "weights": {"渋滞": 10.0}}}})
+    monkeypatch.setattr(acts_module, "cue_model", lambda: model)
+    report = check("大変申し訳ございません、道がひどい渋滞です。", "generic")
+    cue = _cue_acts(report)
+    assert [(a.kind, a.text) for a in cue] == [("cause", "、道がひどい渋滞です。")]
+    assert next(c for c in report.criteria if c.id == "apology_before_explanation").passed
+
+
+def test_features_are_the_words_their_pairs_and_the_ending():
+    assert features(["道", "が", "混む"]) == {"道", "が", "混む", "道_が", "が_混む", "END_道_が_混む"}
+
+
+def test_the_cue_weights_are_what_the_dev_replies_give():
+    done = subprocess.run([sys.executable, "scripts/train_cues.py", "--check"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
