@@ -238,15 +238,12 @@ def _without_subsumed(acts: list[Act], company: frozenset[str] = frozenset()) ->
 
 
 # A cue act of a kind is not added where the rules found that kind, nor where it would be part
-# of what they found (SUBSUMED_BY); an explanation is a cause or an excuse. A sentence the rules
-# read as prevention, a refusal, a denial or pressure gets no cue remedy: its company action is
-# not done for this customer.
+# of what they found (SUBSUMED_BY); an explanation is a cause or an excuse.
 CUE_RULE = "cue."  # the rule id of a cue act: cue.<kind>
 _CUE_BLOCKED_BY = {
     kind: frozenset({kind, *also, *SUBSUMED_BY.get(kind, ())})
     for kind, also in {
         "cause": ("excuse",),
-        "remedy": ("prevention", "refusal", "denial", "pressure"),
         "reason_question": (),
         "alternative": (),
         "denial": (),

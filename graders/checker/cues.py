@@ -1,10 +1,10 @@
 """Word cues: acts the rules' constructions miss, read off the words people use for them.
 
 The rules name constructions; people who never read them say the same things in words no
-rule names. For each of five act kinds a logistic model over a sentence's words (normalized
-forms, each pair of neighbours, the last three together) was fitted on the labelled dev
-replies (scripts/train_cues.py writes ``cues.json``; a test checks the file is what the data
-gives). A scenario that reads cues (``word_cues = true``: the generic one) gets an act of a
+rule names. For four act kinds (explanation, reason_question, alternative, denial) a logistic
+model over a sentence's words (normalized forms, each pair of neighbours, the last three
+together) was fitted on the labelled dev replies (scripts/train_cues.py writes ``cues.json``;
+a test checks the file is what the data gives). A scenario that reads cues (``word_cues = true``: the generic one) gets an act of a
 kind in a sentence the rules left without one when the model is at least ``threshold`` sure
 (acts.py: _with_word_cues). Deterministic: the same words always give the same weights.
 """
