@@ -282,57 +282,61 @@ LATER_WRITERS = {
 # 84.9/91.8, 66.1/89.6; w14 77.6/85.1, 64.7/82.5, 91.7/97.8, 80.8/87.3, 67.2/80.4 (w1-w3's
 # explanation and remedy recall and denial precision, w13's explanation and question precision,
 # w14's explanation precision, remedy recall, question floors and asks_reason raised).
+# After round eighteen and the word cues (generic scenario): w1-w3 88.7/87.1, 85.1/87.6,
+# 96.1/97.3, 92.9/89.1, 89.7/85.5; w13 85.5/90.1, 82.6/87.0, 100/94.6, 84.9/91.8, 74.2/90.6; w14
+# 81.6/86.1, 64.7/82.5, 91.7/97.8, 84.6/87.8, 80.3/80.3; criteria 93.3-98.3% (floors raised to two
+# points below, never lowered). Remedy cues were vetoed by w13's remedy precision floor.
 # writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
 BLIND_WRITERS = {
     ("w1", "w2", "w3"): (
         {
             "apology": (0.98, 0.94),
-            "explanation": (0.84, 0.85),
+            "explanation": (0.86, 0.85),
             "remedy": (0.83, 0.85),
-            "reason_question": (0.94, 0.94),
-            "alternative": (0.86, 0.88),
-            "denial": (0.73, 0.84),
+            "reason_question": (0.94, 0.95),
+            "alternative": (0.90, 0.88),
+            "denial": (0.87, 0.84),
         },
         {
-            "apology_before_explanation": 0.90,
-            "remedy_before_cause": 0.94,
+            "apology_before_explanation": 0.93,
+            "remedy_before_cause": 0.96,
             "asks_reason": 0.96,
-            "proposes_alternative": 0.92,
-            "no_denial": 0.92,
+            "proposes_alternative": 0.94,
+            "no_denial": 0.95,
         },
     ),
     ("w13",): (
         {
             "apology": (0.98, 0.96),
-            "explanation": (0.77, 0.87),
-            "remedy": (0.78, 0.86),
+            "explanation": (0.83, 0.88),
+            "remedy": (0.80, 0.86),
             "reason_question": (0.98, 0.92),
             "alternative": (0.82, 0.89),
-            "denial": (0.62, 0.87),
+            "denial": (0.72, 0.88),
         },
         {
-            "apology_before_explanation": 0.88,
+            "apology_before_explanation": 0.91,
             "remedy_before_cause": 0.95,
-            "asks_reason": 0.95,
+            "asks_reason": 0.96,
             "proposes_alternative": 0.94,
-            "no_denial": 0.90,
+            "no_denial": 0.93,
         },
     ),
     ("w14",): (
         {
             "apology": (0.94, 0.98),
-            "explanation": (0.75, 0.83),
+            "explanation": (0.79, 0.84),
             "remedy": (0.62, 0.81),
             "reason_question": (0.89, 0.95),
-            "alternative": (0.80, 0.84),
-            "denial": (0.63, 0.80),
+            "alternative": (0.82, 0.85),
+            "denial": (0.78, 0.80),
         },
         {
             "apology_before_explanation": 0.93,
             "remedy_before_cause": 0.95,
             "asks_reason": 0.93,
-            "proposes_alternative": 0.89,
-            "no_denial": 0.89,
+            "proposes_alternative": 0.91,
+            "no_denial": 0.94,
         },
     ),
 }
