@@ -240,15 +240,12 @@ def _without_subsumed(acts: list[Act], company: frozenset[str] = frozenset()) ->
 # A cue act of a kind is not added where the rules found that kind, nor where it would be part
 # of what they found (SUBSUMED_BY); an explanation is a cause or an excuse.
 CUE_RULE = "cue."  # the rule id of a cue act: cue.<kind>
-_CUE_BLOCKED_BY = {
-    kind: frozenset({kind, *also, *SUBSUMED_BY.get(kind, ())})
-    for kind, also in {
-        "cause": ("excuse",),
-        "reason_question": (),
-        "alternative": (),
-        "denial": (),
-    }.items()
-}
+_SAME_KIND = {"cause": ("excuse",)}
+
+
+@functools.cache
+def _cue_blocked_by(kind: str) -> frozenset[str]:
+    return frozenset({kind, *_SAME_KIND.get(kind, ()), *SUBSUMED_BY.get(kind, ())})
 
 
 def _with_word_cues(analysis: Analysis, acts: list[Act]) -> list[Act]:
@@ -264,7 +261,7 @@ def _with_word_cues(analysis: Analysis, acts: list[Act]) -> list[Act]:
         here = [a for a in acts if a.sentence == index]
         present = {a.kind for a in here}
         for kind in kinds:
-            if present & _CUE_BLOCKED_BY[kind]:
+            if present & _cue_blocked_by(kind):
                 continue
             start, end = sentence.start, sentence.end
             middle = (start + end) / 2
