@@ -207,12 +207,13 @@ def test_an_unreadable_folder_is_a_row_not_a_crash(tmp_path):
         script = (
             "import os, sys, csv, concurrent.futures, multiprocessing, tqdm, encodings.utf_8_sig\n"
             "import graders.cli, graders.cohort.commands, graders.cohort.grade, graders.assignments.integrity\n"
-            "import graders.assignments.references, graders.checker.rubric\n"
+            "import graders.assignments.references, graders.checker.rubric, graders.checker.cues\n"
             "from graders import check\n"
             "check('ご迷惑をおかけし、申し訳ございません。', 'outage-apology')\n"
             "graders.assignments.integrity.inspect_for('申し訳ございません。', graders.checker.scenarios.get_scenario('outage-apology'))\n"
             # The package's data too: the clone may sit in a folder only root can read (mktemp -d).
             "graders.learner.exercises.all_exercises(); graders.checker.scenarios.all_scenarios()\n"
+            "graders.checker.cues.cue_model()\n"
             "os.setgid(65534); os.setuid(65534)\n"
             f"sys.exit(graders.cli.main(['grade-cohort', '--course-dir', {str(course)!r}, '--out', {str(out)!r}]))\n"
         )
