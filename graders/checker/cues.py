@@ -4,9 +4,9 @@ The rules name constructions; people who never read them say the same things in 
 rule names. For four act kinds (explanation, reason_question, alternative, denial) a logistic
 model over a sentence's words (normalized forms, each pair of neighbours, the last three
 together) was fitted on the labelled dev replies (scripts/train_cues.py writes ``cues.json``;
-a test checks the file is what the data gives). A scenario that reads cues (``word_cues = true``: the generic one) gets an act of a
-kind in a sentence the rules left without one when the model is at least ``threshold`` sure
-(acts.py: _with_word_cues). Deterministic: the same words always give the same weights.
+a test checks the file is what the data gives). A scenario that reads cues (``word_cues =
+true``: the generic one) gets an act of a kind in a sentence the rules left without one when
+the model is at least ``threshold`` sure (acts.py: _with_word_cues). Deterministic: the same words always give the same weights.
 """
 
 from __future__ import annotations
@@ -63,8 +63,7 @@ class CueModel:
         """The kinds a sentence (its forms and their POS tags) carries, by its words alone."""
         if sum(tag in _CONTENT_TAGS and form not in LIGHT_WORDS for form, tag in zip(forms, tags)) < MIN_CONTENT_WORDS:
             return []
-        found = features(forms)
-        return [kind for kind, model in self.kinds.items() if model.probability(found) >= self.threshold]
+        return [kind for kind, sure in self.probabilities(forms).items() if sure >= self.threshold]
 
 
 @functools.cache
