@@ -32,10 +32,24 @@ print(json.dumps(out, ensure_ascii=False))
 """
 
 
-def run(cache_home: Path) -> list:
+def start(cache_home: Path) -> subprocess.Popen:
     env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
-    done = subprocess.run([sys.executable, "-c", PROGRAM, json.dumps(TEXTS)], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
+    return subprocess.Popen([sys.executable, "-c", PROGRAM, json.dumps(TEXTS)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(child: subprocess.Popen) -> list:
+    out, err = child.communicate()
+    assert child.returncode == 0, err
+    return json.loads(out)
+
+
+def run(cache_home: Path) -> list:
+    return finish(start(cache_home))
+
+
+def run_side_by_side(cache_homes: list[Path]) -> list[list]:
+    """Children that each parse every pattern take seconds: start them all, then wait."""
+    return [finish(child) for child in [start(home) for home in cache_homes]]
 
 
 def cache_files(cache_home: Path) -> list[Path]:
@@ -51,24 +65,28 @@ def test_a_start_from_the_cache_finds_what_a_start_without_it_finds(tmp_path):
 
 
 def test_a_damaged_cache_is_not_trusted(tmp_path):
-    expected = run(tmp_path)
-    [written] = cache_files(tmp_path)
+    expected = run(tmp_path / "sound")
+    [written] = cache_files(tmp_path / "sound")
     whole = written.read_bytes()
-    written.write_bytes(whole[: len(whole) // 2])  # cut short
-    assert run(tmp_path) == expected
-    written.write_bytes(whole[:-100] + bytes(b ^ 0xFF for b in whole[-100:]))  # a damaged program
-    assert run(tmp_path) == expected
     payload = marshal.dumps({"no.such.rule": (None, (), ((), ()))})  # sound, but for other rules
-    written.write_bytes(hashlib.sha256(payload).digest() + payload)
-    assert run(tmp_path) == expected
-    written.write_text('{"apology.sumimasen": [[["x"]], []]}', encoding="utf-8")  # not the format
-    assert run(tmp_path) == expected
+    damaged = {
+        "cut-short": whole[: len(whole) // 2],
+        "damaged-program": whole[:-100] + bytes(b ^ 0xFF for b in whole[-100:]),
+        "other-rules": hashlib.sha256(payload).digest() + payload,
+        "not-the-format": '{"apology.sumimasen": [[["x"]], []]}'.encode(),
+    }
+    homes = []
+    for name, content in damaged.items():
+        (tmp_path / name / "outai-rewrite").mkdir(parents=True)
+        (tmp_path / name / "outai-rewrite" / written.name).write_bytes(content)
+        homes.append(tmp_path / name)
+    assert run_side_by_side(homes) == [expected] * len(damaged)
 
 
 def test_an_unwritable_cache_folder_changes_nothing(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder", encoding="utf-8")  # XDG_CACHE_HOME that cannot hold a folder
-    assert run(blocked) == run(tmp_path / "fresh")
+    assert run_side_by_side([blocked, tmp_path / "fresh"]) == [run(tmp_path / "fresh")] * 2
 
 
 def test_the_key_changes_with_a_rule_file(tmp_path):
