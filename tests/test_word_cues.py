@@ -57,7 +57,7 @@ def test_cues_add_only_where_the_rules_found_nothing_of_the_kind():
             others = [a for a in report.acts if a.sentence == cue.sentence and a is not cue and a.kind in kinds]
             assert not others, (reply.id, cue, others)
             sure = cue_model().probabilities(_forms(reply.text, cue.sentence))[cue.kind]
-            assert sure >= cue_model().threshold, (reply.id, cue, sure)
+            assert sure >= cue_model().thresholds[cue.kind], (reply.id, cue, sure)
     assert added, "no cue act in a sample of the dev replies"
 
 
@@ -69,7 +69,7 @@ def _forms(text, index):
 
 def test_an_apology_opening_the_sentence_stays_before_the_cue_explanation(monkeypatch):
     # A model that knows one word: 渋滞 (a traffic jam) is a cause.
-    model = CueModel({"threshold": 0.5, "kinds": {"cause": {"bias": -5.0, "weights": {"渋滞": 10.0}}}})
+    model = CueModel({"thresholds": {"cause": 0.5}, "kinds": {"cause": {"bias": -5.0, "weights": {"渋滞": 10.0}}}})
     monkeypatch.setattr(acts_module, "cue_model", lambda: model)
     report = check("大変申し訳ございません、道がひどい渋滞です。", "generic")
     cue = _cue_acts(report)

@@ -6,7 +6,7 @@ model over a sentence's words (normalized forms, each pair of neighbours, the la
 together) was fitted on the labelled dev replies (scripts/train_cues.py writes ``cues.json``;
 a test checks the file is what the data gives). A scenario that reads cues (``word_cues =
 true``: the generic one) gets an act of a kind in a sentence the rules left without one when
-the model is at least ``threshold`` sure (acts.py: _with_word_cues). Deterministic: the same words always give the same weights.
+the model is at least as sure as that kind's threshold (acts.py: _with_word_cues). Deterministic: the same words always give the same weights.
 """
 
 from __future__ import annotations
@@ -49,10 +49,10 @@ class _Kind:
 
 
 class CueModel:
-    """The fitted weights: checker act kind -> its model, and how sure an act must be."""
+    """The fitted weights: checker act kind -> its model, and how sure an act of it must be."""
 
     def __init__(self, data: dict):
-        self.threshold: float = data["threshold"]
+        self.thresholds: dict[str, float] = data["thresholds"]
         self.kinds = {kind: _Kind(k["bias"], k["weights"]) for kind, k in data["kinds"].items()}
 
     def probabilities(self, forms: Sequence[str]) -> dict[str, float]:
@@ -63,7 +63,7 @@ class CueModel:
         """The kinds a sentence (its forms and their POS tags) carries, by its words alone."""
         if sum(tag in _CONTENT_TAGS and form not in LIGHT_WORDS for form, tag in zip(forms, tags)) < MIN_CONTENT_WORDS:
             return []
-        return [kind for kind, sure in self.probabilities(forms).items() if sure >= self.threshold]
+        return [kind for kind, sure in self.probabilities(forms).items() if sure >= self.thresholds[kind]]
 
 
 @functools.cache
