@@ -84,3 +84,17 @@ def test_features_are_the_words_their_pairs_and_the_ending():
 def test_the_cue_weights_are_what_the_dev_replies_give():
     done = subprocess.run([sys.executable, "scripts/train_cues.py", "--check"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_each_kind_is_added_at_its_own_threshold(monkeypatch):
+    # One word makes both kinds 0.73 sure (bias 0, weight 1): enough for a cause at 0.6, not for a
+    # denial at 0.85.
+    model = CueModel(
+        {
+            "thresholds": {"cause": 0.6, "denial": 0.85},
+            "kinds": {"cause": {"bias": 0.0, "weights": {"渋滞": 1.0}}, "denial": {"bias": 0.0, "weights": {"渋滞": 1.0}}},
+        }
+    )
+    monkeypatch.setattr(acts_module, "cue_model", lambda: model)
+    report = check("道がひどい渋滞です。", "generic")
+    assert [a.kind for a in _cue_acts(report)] == ["cause"]
