@@ -6,7 +6,8 @@ model over a sentence's words (normalized forms, each pair of neighbours, the la
 together) was fitted on the labelled dev replies (scripts/train_cues.py writes ``cues.json``;
 a test checks the file is what the data gives). A scenario that reads cues (``word_cues =
 true``: the generic one) gets an act of a kind in a sentence the rules left without one when
-the model is at least as sure as that kind's threshold (acts.py: _with_word_cues). Deterministic: the same words always give the same weights.
+the model is at least as sure as that kind's threshold (acts.py: _with_word_cues).
+Deterministic: the same words always give the same weights.
 """
 
 from __future__ import annotations
