@@ -30,10 +30,12 @@ from .grading import grade
 from .render import chat_html, ending_html, intro_html, meter_html
 
 PLACEHOLDER = "お客様への返事を書いて「送信」を押してください。"
-# The browser can deliver the 送信 click before the last keystrokes of the box; text that
-# extends the turn just sent and lands this soon after it replaces that turn, and text that
-# lands this soon after a click on a box the kernel still saw empty is sent.
-RACE_WINDOW = 1.0
+# The browser can deliver the 送信 click before the last keystrokes of the box (ipywidgets
+# holds back a box's changes while an earlier one is unanswered, but sends a click at
+# once); text that extends the turn just sent and lands this soon after the kernel finished
+# that turn replaces it, and text that lands this soon after a click on a box the kernel
+# still saw empty is sent.
+RACE_WINDOW = 2.0
 RACE_EDIT_CHARS = 20
 
 
@@ -135,10 +137,13 @@ class RolePlay(widgets.VBox):
             return None
         self.notice.value = ""
         self._waiting_since = None
-        self._sent, self._sent_at = text, time.monotonic()
+        self._sent = text
         self.textarea.value = ""
         self._save()
         self._render()
+        # The late keystrokes queue behind this click: the window opens when the kernel is
+        # free to read them, so a slow save or render cannot close it before they land.
+        self._sent_at = time.monotonic()
         return turn
 
     def restart(self) -> None:
