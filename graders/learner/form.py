@@ -161,7 +161,7 @@ class RewriteForm(widgets.VBox):
             self._cancel_timer()
             self._pending = None
         report = None
-        self._checked_text, self._checked_at = text, time.monotonic()
+        self._checked_text = text
         try:
             report = check(text, self.scenario)
         except InputError as e:
@@ -184,6 +184,9 @@ class RewriteForm(widgets.VBox):
                 else:
                     self._store(text, "check", report.score, report.max_score, amend=amend)
             self._mark_idle_if_done()
+        # The raced keystrokes queue behind this click: the window opens once the kernel is
+        # free to read them, so slow grading cannot close it first.
+        self._checked_at = time.monotonic()
         return report
 
     # ------------------------------------------------------------------ saving
