@@ -290,8 +290,9 @@ def test_a_space_before_the_end_is_no_comma():
         "窓口を担当しております山田が伺います",
         "在庫のございました2点を先にお届けします",
         "ご来店が難しくなりました場合はお電話ください",
+        "弊社で作成いたしました貴社向けの見積書をお送りします",
     ],
-    ids=["ますよう", "ますよう手配", "ました + noun", "おります + noun", "おります + name", "ございました + number", "ました場合"],
+    ids=["ますよう", "ますよう手配", "ました + noun", "おります + noun", "おります + name", "ございました + number", "ました場合", "ました + 貴"],
 )
 def test_a_polite_form_that_modifies_what_follows_keeps_the_sentence_going(text):
     assert sentences(text) == [text]

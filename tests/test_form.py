@@ -378,23 +378,15 @@ def test_text_that_lands_just_after_the_click_is_checked_again(tmp_path, monkeyp
     assert [a["text"] for a in checks] == [scenario.model_answer]  # one click, one attempt
 
 
-def test_keystrokes_that_raced_a_slow_check_are_graded_again(tmp_path, monkeypatch):
+def test_keystrokes_that_raced_a_slow_check_are_graded_again(tmp_path, monkeypatch, clock):
     # Grading slower than the window must not turn the queued keystrokes into an edit.
     monkeypatch.chdir(tmp_path)
-    clock = [100.0]
-    monkeypatch.setattr(form_module.time, "monotonic", lambda: clock[0])
-    graded = form_module.check
-
-    def check_taking_three_windows(*args, **kw):
-        clock[0] += 3 * form_module.RECHECK_WINDOW
-        return graded(*args, **kw)
-
-    monkeypatch.setattr(form_module, "check", check_taking_three_windows)
+    clock.make_slow(form_module, "check", 3 * form_module.RECHECK_WINDOW)
     scenario = get_scenario("outage-apology")
     form = RewriteForm("01-apology-order.q1")
     form.textarea.value = scenario.model_answer[:-3]
     form.button.click()
-    clock[0] += 0.05  # the queued update is read as soon as the kernel is free
+    clock.advance(0.05)  # the queued update is read as soon as the kernel is free
     form.textarea.value = scenario.model_answer
     assert form.report.text == scenario.model_answer
     assert form_module.STALE_FEEDBACK not in form.feedback.value

@@ -91,22 +91,14 @@ def test_keystrokes_that_raced_the_click_complete_the_turn(path):
     assert storage.load(path, "practice.rp", "outage-apology") == ["大変申し訳ございません。注文画面は先ほど復旧しました。"]
 
 
-def test_keystrokes_still_complete_the_turn_after_a_slow_save(path, monkeypatch):
+def test_keystrokes_still_complete_the_turn_after_a_slow_save(path, clock):
     # The late keystrokes wait behind the click: a save or render longer than the window
     # must not make them look like a new reply.
-    clock = [100.0]
-    monkeypatch.setattr(widget_module.time, "monotonic", lambda: clock[0])
-    slow_save = storage.save
-
-    def save_taking_three_seconds(*args, **kw):
-        clock[0] += 3 * widget_module.RACE_WINDOW
-        return slow_save(*args, **kw)
-
-    monkeypatch.setattr(storage, "save", save_taking_three_seconds)
+    clock.make_slow(storage, "save", 3 * widget_module.RACE_WINDOW)
     widget = _widget(path)
     widget.textarea.value = "大変申し訳ございません。"
     widget.send()
-    clock[0] += 0.05  # the queued update is read as soon as the kernel is free
+    clock.advance(0.05)  # the queued update is read as soon as the kernel is free
     widget.textarea.value = "大変申し訳ございません。注文画面は先ほど復旧しました。"
     assert widget.conversation.turns[-1].text.endswith("復旧しました。")
     assert storage.load(path, "practice.rp", "outage-apology") == ["大変申し訳ございません。注文画面は先ほど復旧しました。"]

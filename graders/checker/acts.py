@@ -7,7 +7,7 @@ import re
 from typing import NamedTuple
 
 from .analysis import Analysis
-from .cues import cue_model
+from .cues import VETOES, cue_model
 from .rules import Rule, RuleIndex, Stream, builtin_rules
 from .scenarios import Scenario
 
@@ -249,10 +249,16 @@ def _cue_blocked_by(kind: str) -> frozenset[str]:
 
 
 def _with_word_cues(analysis: Analysis, acts: list[Act]) -> list[Act]:
-    """``acts`` and, in each sentence, an act of each kind the word cues are sure of and the
-    rules did not find there (cues.py). Its span is the sentence less an apology in its first
-    or last half, so 大変申し訳ございません、…遅れております still puts the apology first."""
+    """``acts`` less those of a kind a long sentence's words rule out, and, in each sentence,
+    an act of each kind the word cues are sure of and the rules did not find there (cues.py).
+    Its span is the sentence less an apology in its first or last half, so
+    大変申し訳ございません、…遅れております still puts the apology first."""
     model = cue_model()
+    ruled_out = {}
+    for index in {a.sentence for a in acts if a.kind in VETOES}:
+        sentence = analysis.sentences[index]
+        ruled_out[index] = model.unlikely_kinds(sentence.forms(), sentence.tags())
+    acts = [a for a in acts if a.kind not in ruled_out.get(a.sentence, ())]
     added = []
     for index, sentence in enumerate(analysis.sentences):
         kinds = model.sure_kinds(sentence.forms(), sentence.tags())

@@ -439,15 +439,21 @@ def _filler(words: Sequence[_Word], i: int) -> bool:
     return i > 1 and words[i - 1].dictionary == "です" and words[i - 2].pos[0] == "助詞"
 
 
+# Prefixes that only ever begin a noun (貴店, 貴社, 弊社 where it is split): unlike お and ご
+# (お待ちください), a polite form before them modifies that noun.
+_NOUN_PREFIXES = {"貴", "弊"}
+
+
 def _modifies_noun(word: _Word | Token, surface: str, prev: _Word | Token | None, following: _Word | Token) -> bool:
     """ます or ました straight before a noun: a polite relative clause (先日ご案内いたしました価格改定,
     担当しております篠原), so the sentence goes on. Not ません or でした (申し訳ございませんでした原因は…),
-    nor before a noun that works as an adverb (ございました今後とも) or a prefix (いたしますお待ちください)."""
+    nor before a noun that works as an adverb (ございました今後とも) or a prefix (いたしますお待ちください),
+    except 貴 and 弊, which only make nouns (制作いたしました貴店のサイト)."""
     polite = surface == "ます" and word.dictionary == "ます"
     if not (polite or (surface == "た" and prev is not None and prev.dictionary == "ます")):
         return False
     pos = following.pos
-    return pos[0] == "名詞" and pos[2] != "副詞可能"
+    return (pos[0] == "名詞" and pos[2] != "副詞可能") or (pos[0] == "接頭辞" and following.dictionary in _NOUN_PREFIXES)
 
 
 # A run-on "sentence" longer than this many tokens (about 250 characters, far beyond any
