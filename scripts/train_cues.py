@@ -29,10 +29,13 @@ from graders.checker.cues import features  # noqa: E402
 
 DEV = ROOT / "tests/data/realistic/dev"
 OUT = ROOT / "graders/checker/cues.json"
-# Label kind -> the checker kind a cue act gets (an explanation is told as a cause). Not remedy:
-# its cues cost one blind writer's remedy precision its floor (87.0 -> 83.3) for +0.2 points of
-# remedy_before_cause, so the floors vetoed it.
-CUE_KINDS = {"explanation": "cause", "reason_question": "reason_question", "alternative": "alternative", "denial": "denial"}
+# Label kind -> the checker kind a cue act gets (an explanation is told as a cause). Remedies
+# joined in round twenty: left out before (one blind writer's remedy precision fell below its
+# floor), they now add 9.7 points of remedy recall on writers w59-w61 and 1 on w56-w58 at 0.8,
+# with their precision up (83.3 -> 85.9, 88.9 -> 89.9) once remedy vetoes drop the rules' misfires.
+# 0.7 gave those writers the same figures but read an invitation to try a new release
+# (新しいバージョンを公開しましたので、ぜひお試しください, 0.79) as a remedy.
+CUE_KINDS = {"remedy": "remedy", "explanation": "cause", "reason_question": "reason_question", "alternative": "alternative", "denial": "denial"}
 # How sure the model must be, per kind. Chosen on w46-w50 (round nineteen) while no rule and no
 # cue had seen them: at 0.6 explanations and offers cost those writers no criterion and found
 # more (all criteria 95.2% with every kind at 0.8, 95.7% at 0.6). Denials need 0.85: lower found
@@ -40,7 +43,7 @@ CUE_KINDS = {"explanation": "cause", "reason_question": "reason_question", "alte
 # while a reassurance (お客様のせいではございません) scores 0.80. Questions stay at 0.8: at 0.6 they
 # gained those writers 0.1 points but took a question for a name and contact details
 # (お名前とご連絡先を伺っても…, 0.61) for asking the reason.
-THRESHOLDS = {"cause": 0.6, "reason_question": 0.8, "alternative": 0.6, "denial": 0.85}
+THRESHOLDS = {"remedy": 0.8, "cause": 0.6, "reason_question": 0.8, "alternative": 0.6, "denial": 0.85}
 REGULARIZATION = 0.5  # scikit-learn's C
 DIGITS = 3
 assert set(CUE_KINDS) <= set(KIND_MAP) and set(THRESHOLDS) == set(CUE_KINDS.values())

@@ -1,9 +1,9 @@
 """Word cues: acts the rules' constructions miss, read off the words people use for them.
 
 The rules name constructions; people who never read them say the same things in words no
-rule names. For four act kinds (explanation, reason_question, alternative, denial) a logistic
-model over a sentence's words (normalized forms, each pair of neighbours, the last three
-together) was fitted on the labelled dev replies (scripts/train_cues.py writes ``cues.json``;
+rule names. For five act kinds (explanation, remedy, reason_question, alternative, denial) a
+logistic model over a sentence's words (normalized forms, each pair of neighbours, the last
+three together) was fitted on the labelled dev replies (scripts/train_cues.py writes ``cues.json``;
 a test checks the file is what the data gives). A scenario that reads cues (``word_cues =
 true``: the generic one) gets an act of a kind in a sentence the rules left without one when
 the model is at least as sure as that kind's threshold (acts.py: _with_word_cues). The other
@@ -37,8 +37,9 @@ VETO_MIN_CONTENT_WORDS = 6
 # A rule's act of a kind is dropped where the words give that kind less than this. Chosen on
 # writers w59-w61 while no rule or cue had seen them (all criteria 94.4% -> 95.6%, no recall
 # lost), confirmed on w56-w58 (94.7% -> 95.6%). Not questions: a conditional request
-# (お使いの場面を伺えれば…) scores 0.03 and is one of the issue's own cases.
-VETOES = {"cause": 0.05, "alternative": 0.05, "denial": 0.05}
+# (お使いの場面を伺えれば…) scores 0.03 and is one of the issue's own cases. Remedies since
+# round twenty, with their cues.
+VETOES = {"remedy": 0.05, "cause": 0.05, "alternative": 0.05, "denial": 0.05}
 
 
 def features(forms: Sequence[str]) -> set[str]:
