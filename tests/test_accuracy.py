@@ -381,23 +381,28 @@ LATER_WRITERS = {
 # 88.0/90.3, 82.6/88.9, 100/94.6, 88.7/92.2, 72.6/90.4; w14 82.7/84.6, 64.7/82.5, 91.7/97.8,
 # 85.9/88.0, 78.7/80.0; criteria 94.2-98.3% (floors raised). Remedy cues, tried again with the
 # larger training set, were vetoed by the same floor; so were cue vetoes (recall floors).
+# After round twenty (cue vetoes in long sentences only, remedy cues with remedy vetoes, rules for
+# misses on w46-w55): w1-w3 88.7/87.1, 89.7/91.1, 96.1/97.3, 92.9/88.2, 88.2/87.7; w13 86.7/90.2,
+# 82.6/88.9, 100/94.6, 88.7/92.2, 72.6/92.2; w14 82.7/84.5, 80.4/85.1, 91.7/97.8, 85.9/90.4,
+# 78.7/81.2; criteria 95.0-98.8% (floors raised). Training the cues on w56-w61 as well took w1-w3's
+# denial recall below its floor, so those writers stay out of the cues (HELD_OUT).
 # writers -> (kind -> (recall floor, precision floor), criterion -> agreement floor)
 BLIND_WRITERS = {
     ("w1", "w2", "w3"): (
         {
             "apology": (0.98, 0.94),
             "explanation": (0.87, 0.85),
-            "remedy": (0.83, 0.85),
+            "remedy": (0.87, 0.89),
             "reason_question": (0.94, 0.95),
             "alternative": (0.92, 0.88),
-            "denial": (0.87, 0.84),
+            "denial": (0.87, 0.85),
         },
         {
             "apology_before_explanation": 0.93,
             "remedy_before_cause": 0.96,
             "asks_reason": 0.96,
             "proposes_alternative": 0.94,
-            "no_denial": 0.95,
+            "no_denial": 0.96,
         },
     ),
     ("w13",): (
@@ -407,7 +412,7 @@ BLIND_WRITERS = {
             "remedy": (0.80, 0.86),
             "reason_question": (0.98, 0.92),
             "alternative": (0.86, 0.90),
-            "denial": (0.72, 0.88),
+            "denial": (0.72, 0.90),
         },
         {
             "apology_before_explanation": 0.93,
@@ -421,17 +426,17 @@ BLIND_WRITERS = {
         {
             "apology": (0.94, 0.98),
             "explanation": (0.80, 0.84),
-            "remedy": (0.62, 0.81),
+            "remedy": (0.78, 0.83),
             "reason_question": (0.89, 0.95),
-            "alternative": (0.83, 0.86),
+            "alternative": (0.83, 0.88),
             "denial": (0.78, 0.80),
         },
         {
             "apology_before_explanation": 0.93,
             "remedy_before_cause": 0.95,
             "asks_reason": 0.93,
-            "proposes_alternative": 0.92,
-            "no_denial": 0.94,
+            "proposes_alternative": 0.93,
+            "no_denial": 0.95,
         },
     ),
 }
