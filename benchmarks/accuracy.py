@@ -10,7 +10,9 @@ Every labelled set in the repository, each reported apart:
 - tests/data/realistic/dev/*.toml and tests/data/realistic/blind/*.toml (format in
   tests/data/realistic/README.md), checked with the ``generic`` scenario: precision and
   recall per act kind, and agreement per criterion. The blind split is the blind test:
-  ``--dev-only`` leaves it out (use it while writing rules).
+  ``--dev-only`` leaves it out (use it while writing rules). The dev writers the word cues
+  were not fitted on (cues.json ``held_out``) are also reported apart: how the cues do on
+  people the model never read.
 
 The realistic sets label six kinds; the checker's kinds map onto them (KIND_MAP):
 explanation is a cause or an excuse (both say why: the circumstances put forward as a
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from graders.checker.check import check
+from graders.checker.cues import held_out_writers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -262,7 +265,11 @@ def sets(root: Path, dev_only: bool) -> list[tuple[str, list[Reply]]]:
     """(name, replies) for every labelled set under ``root``, the blind split last."""
     data = root / "tests" / "data"
     found = [("labelled (tests/data/labelled)", load_labelled(data / "labelled"))]
-    found.append(("realistic dev (tests/data/realistic/dev)", load_realistic(data / "realistic" / "dev")))
+    dev = load_realistic(data / "realistic" / "dev")
+    found.append(("realistic dev (tests/data/realistic/dev)", dev))
+    held = held_out_writers()
+    if held:  # the honest figure for the cues: writers the model never read
+        found.append((f"realistic dev, writers the word cues never read ({', '.join(held)})", of_writers(dev, held)))
     found.append(("learner rewrites dev (tests/data/learner/dev)", load_learner(data / "learner" / "dev")))
     if not dev_only:
         found.append(("realistic BLIND (tests/data/realistic/blind)", load_realistic(data / "realistic" / "blind")))

@@ -131,3 +131,13 @@ def test_a_short_sentence_keeps_its_rules_act_however_unlikely_its_words(monkeyp
 def test_a_course_scenario_keeps_the_rules_acts():
     text, kind = MISFIRES[1]
     assert kind in {a.kind for a in check(text, "refund-window").acts}
+
+
+def test_the_writers_held_out_of_the_cues_are_reported_apart():
+    from benchmarks.accuracy import sets, writer_of
+    from graders.checker.cues import held_out_writers
+    from scripts.train_cues import HELD_OUT
+
+    assert held_out_writers() == HELD_OUT
+    (name, replies), = [(n, r) for n, r in sets(ROOT, dev_only=True) if "never read" in n]
+    assert {writer_of(r) for r in replies} == set(HELD_OUT)

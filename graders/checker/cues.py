@@ -92,5 +92,15 @@ def content_words(forms: Sequence[str], tags: Sequence[str]) -> int:
 
 
 @functools.cache
+def _fitted() -> dict:
+    return json.loads((resources.files(__package__) / "cues.json").read_text(encoding="utf-8"))
+
+
+@functools.cache
 def cue_model() -> CueModel:
-    return CueModel(json.loads((resources.files(__package__) / "cues.json").read_text(encoding="utf-8")))
+    return CueModel(_fitted())
+
+
+def held_out_writers() -> tuple[str, ...]:
+    """The dev writers the cues were not fitted on (scripts/train_cues.py HELD_OUT)."""
+    return tuple(_fitted().get("held_out", ()))
