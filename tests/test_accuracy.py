@@ -335,6 +335,27 @@ LATER_WRITERS = {
             "no_denial": 0.94,
         },
     ),
+    # w62-w66 (250 replies, round twenty's third batch), written and labelled unseen after the
+    # round's changes were in, and held out of the cues' training: explanation 84.8/80.6, remedy
+    # 77.4/80.9, reason_question 93.6/92.6, alternative 88.4/79.9, denial 70.2/83.6; all criteria
+    # 95.0%, every reply right 77.2% (floors from these figures).
+    ("w62", "w63", "w64", "w65", "w66"): (
+        {
+            "apology": (0.98, 0.93),
+            "explanation": (0.82, 0.78),
+            "remedy": (0.75, 0.78),
+            "reason_question": (0.91, 0.90),
+            "alternative": (0.86, 0.77),
+            "denial": (0.68, 0.81),
+        },
+        {
+            "apology_before_explanation": 0.96,
+            "remedy_before_cause": 0.95,
+            "asks_reason": 0.94,
+            "proposes_alternative": 0.88,
+            "no_denial": 0.90,
+        },
+    ),
 }
 
 # Blind split, measured by the coordinator (never by a rule author), one group of writers at a
