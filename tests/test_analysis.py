@@ -325,11 +325,14 @@ def test_desu_ne_after_a_particle_holds_the_floor_and_the_sentence_goes_on():
         "担当の私・田村が最後まで承ります",
         "バージョン4.1.2で不具合を直しました",
         "料金は1.5倍になります",
+        "修正版Ver.6.0.3を本日公開いたしました",
+        "No.8の窓口でお待ちください",
     ],
-    ids=["days", "prefixed nouns", "name", "version", "decimal"],
+    ids=["days", "prefixed nouns", "name", "version", "decimal", "Ver.", "No."],
 )
 def test_a_list_dot_or_a_decimal_point_ends_nothing(text):
     assert sentences(text) == [text]
+
 
 
 @pytest.mark.parametrize(

@@ -515,6 +515,13 @@ def _in_a_number(words: Sequence[_Word], i: int) -> bool:
     return 0 < i < len(words) - 1 and words[i - 1].pos[1] == "数詞" and words[i + 1].pos[1] == "数詞"
 
 
+def _abbreviation_before_a_number(text: str, ends: list[int], i: int) -> bool:
+    """Whether token ``i`` ends in a . that closes a Latin abbreviation a number follows
+    (修正版Ver.5.2, No.3の窓口 where Sudachi reads No. as one word, v.2): the sentence goes on."""
+    end = ends[i]
+    return 2 <= end < len(text) and text[end - 1] == "." and text[end - 2].isascii() and text[end - 2].isalpha() and text[end].isdigit()
+
+
 def _clause_goes_on(word: _Word | Token) -> bool:
     """Whether the clause before a space goes on after it, because the word before the space
     cannot end a sentence: 在庫を切らしておりまして 入荷は来週になります (cause and consequence),
@@ -593,8 +600,8 @@ def _sentences_of(tokens: _Tokens) -> list[Sentence]:
         hard = bool(this) and (this[-1] in SENTENCE_END or (space and "\n" in this))
         if hard:
             soft = False
-            if this in (".", "．") and _in_a_number(words, i):
-                hard = False  # a decimal point or a version number
+            if (this in (".", "．") and _in_a_number(words, i)) or _abbreviation_before_a_number(text, ends, i):
+                hard = False  # a decimal point, a version number, Ver.5 or No.3
             elif space and this.count("\n") == 1 and i > 0 and text[ends[i - 2] if i > 1 else 0 : ends[i - 1]] in _COMMAS:
                 hard = False  # a line wrapped after a comma (…により、⏎お客様に…): the sentence goes on
         elif space:
