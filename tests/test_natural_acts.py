@@ -48,6 +48,7 @@ GENERIC = [
     ("私の勘違いでご迷惑をおかけしました。", "no_denial", True),
     ("いいえ、期間を過ぎたご返金はいたしかねます。", "no_denial", True),
     ("お客様のせいではございませんので、ご安心ください。", "no_denial", True),
+    ("お客様のご判断は間違っていません。", "no_denial", True),
     # conditional and suggested options
     ("代わりに、店頭でのお受け取りでしたら本日中にご用意できます。", "proposes_alternative", True),
     ("明日の午前中の便はいかがでしょうか。", "proposes_alternative", True),
