@@ -7,7 +7,7 @@ import re
 from typing import NamedTuple
 
 from .analysis import Analysis
-from .cues import VETOES, cue_model
+from .cues import cue_model
 from .rules import Rule, RuleIndex, Stream, builtin_rules
 from .scenarios import Scenario
 
@@ -254,14 +254,11 @@ def _with_word_cues(analysis: Analysis, acts: list[Act]) -> list[Act]:
     Its span is the sentence less an apology in its first or last half, so
     大変申し訳ございません、…遅れております still puts the apology first."""
     model = cue_model()
-    ruled_out = {}
-    for index in {a.sentence for a in acts if a.kind in VETOES}:
-        sentence = analysis.sentences[index]
-        ruled_out[index] = model.unlikely_kinds(sentence.forms(), sentence.tags())
-    acts = [a for a in acts if a.kind not in ruled_out.get(a.sentence, ())]
+    readings = [model.read(sentence.forms(), sentence.tags()) for sentence in analysis.sentences]
+    acts = [a for a in acts if a.kind not in readings[a.sentence].unlikely]
     added = []
-    for index, sentence in enumerate(analysis.sentences):
-        kinds = model.sure_kinds(sentence.forms(), sentence.tags())
+    for index, (sentence, reading) in enumerate(zip(analysis.sentences, readings)):
+        kinds = reading.sure
         if not kinds:
             continue
         here = [a for a in acts if a.sentence == index]

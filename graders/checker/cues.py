@@ -19,6 +19,7 @@ import json
 import math
 from collections.abc import Sequence
 from importlib import resources
+from typing import NamedTuple
 
 from .analysis import FORM_TAGS, POS_TAGS
 
@@ -61,6 +62,16 @@ class _Kind:
         return 1.0 / (1.0 + math.exp(-score))
 
 
+class Reading(NamedTuple):
+    """A sentence's words: the kinds sure enough to add, and the kinds they rule out."""
+
+    sure: tuple[str, ...]
+    unlikely: frozenset[str]
+
+
+NOTHING_READ = Reading((), frozenset())
+
+
 class CueModel:
     """The fitted weights: checker act kind -> its model, and how sure an act of it must be."""
 
@@ -72,18 +83,17 @@ class CueModel:
         found = features(forms)
         return {kind: model.probability(found) for kind, model in self.kinds.items()}
 
-    def sure_kinds(self, forms: Sequence[str], tags: Sequence[str]) -> list[str]:
-        """The kinds a sentence (its forms and their POS tags) carries, by its words alone."""
-        if content_words(forms, tags) < MIN_CONTENT_WORDS:
-            return []
-        return [kind for kind, sure in self.probabilities(forms).items() if sure >= self.thresholds[kind]]
-
-    def unlikely_kinds(self, forms: Sequence[str], tags: Sequence[str]) -> set[str]:
-        """The kinds a long sentence's words rule out (VETOES), whatever a rule found there."""
-        if content_words(forms, tags) < VETO_MIN_CONTENT_WORDS:
-            return set()
-        found = features(forms)
-        return {kind for kind, below in VETOES.items() if self.kinds[kind].probability(found) < below}
+    def read(self, forms: Sequence[str], tags: Sequence[str]) -> Reading:
+        """What a sentence (its forms and their POS tags) carries by its words alone, and the
+        kinds a long sentence's words rule out (VETOES) whatever a rule found there."""
+        words = content_words(forms, tags)
+        if words < MIN_CONTENT_WORDS:
+            return NOTHING_READ
+        sure = self.probabilities(forms)
+        carried = tuple(kind for kind, p in sure.items() if p >= self.thresholds[kind])
+        if words < VETO_MIN_CONTENT_WORDS:
+            return Reading(carried, frozenset())
+        return Reading(carried, frozenset(kind for kind, below in VETOES.items() if kind in sure and sure[kind] < below))
 
 
 def content_words(forms: Sequence[str], tags: Sequence[str]) -> int:
